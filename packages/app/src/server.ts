@@ -1,0 +1,58 @@
+/**
+ * The service's entry point: reads the configuration, opens the database,
+ * listens, and shuts down cleanly on SIGINT or SIGTERM.
+ */
+import { DB, HallpassError, redact } from '@hallpass/db';
+import { buildApp } from './app.ts';
+import { ConfigError, loadConfig, type Config } from './config.ts';
+
+async function start(config: Config) {
+  const db = await DB.open(config.databaseUrl === undefined ? { dataDir: config.dataDir } : { connection: config.databaseUrl });
+  const app = await buildApp({ db, logger: { level: config.logLevel } });
+  app.addHook('onClose', () => db.close());
+  app.log.info({ database: config.databaseUrl === undefined ? `embedded (${config.dataDir})` : redact(config.databaseUrl), profile: config.profile }, 'database ready');
+  try {
+    await app.listen({ host: config.host, port: config.port });
+  } catch (error) {
+    await app.close();
+    throw error;
+  }
+  return app;
+}
+
+/** Says why the service cannot start, in one line an operator can act on. */
+function startFailure(error: unknown): string {
+  if (error instanceof HallpassError) return error.message;
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EADDRINUSE') return 'the port is already in use: stop the other server or set PORT';
+  if (code === 'EACCES') return 'not allowed to listen on that address or port: set HOST/PORT';
+  return String(error);
+}
+
+async function main(): Promise<void> {
+  let app: Awaited<ReturnType<typeof start>>;
+  try {
+    app = await start(loadConfig());
+  } catch (error) {
+    console.error(`hallpass cannot start: ${startFailure(error)}`);
+    process.exitCode = error instanceof ConfigError ? 2 : 1;
+    return;
+  }
+  let closing = false;
+  const shutdown = (signal: NodeJS.Signals) => {
+    if (closing) return;
+    closing = true;
+    app.log.info({ signal }, 'shutting down: no new connections, finishing requests in flight');
+    app.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        app.log.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+}
+
+await main();

@@ -1,0 +1,46 @@
+import t from 'tap';
+import { ConfigError, defaultDataDir, loadConfig } from '@hallpass/app';
+
+t.test('defaults: 127.0.0.1:5000, the embedded database in the repository\'s .data folder', async (t) => {
+  const config = loadConfig({});
+  t.same(config, { host: '127.0.0.1', port: 5000, databaseUrl: undefined, dataDir: defaultDataDir, logLevel: 'info', profile: 'course' });
+  t.match(defaultDataDir, /\.data$/);
+});
+
+t.test('the environment overrides every default', async (t) => {
+  const config = loadConfig({
+    HOST: '0.0.0.0',
+    PORT: '8080',
+    DATABASE_URL: 'postgres://app@db/hallpass',
+    HALLPASS_DATA_DIR: '/var/lib/hallpass',
+    LOG_LEVEL: 'warn',
+    NODE_ENV: 'production',
+  });
+  t.same(config, {
+    host: '0.0.0.0',
+    port: 8080,
+    databaseUrl: 'postgres://app@db/hallpass',
+    dataDir: '/var/lib/hallpass',
+    logLevel: 'warn',
+    profile: 'production',
+  });
+  t.equal(loadConfig({ PORT: '  ', NODE_ENV: 'development' }).port, 5000, 'blank means unset');
+});
+
+t.test('every bad variable is reported at once', async (t) => {
+  const error = (() => {
+    try {
+      loadConfig({ PORT: '70000', DATABASE_URL: 'mysql://x', LOG_LEVEL: 'loud' });
+    } catch (e) {
+      return e;
+    }
+  })();
+  t.ok(error instanceof ConfigError);
+  t.match(error, { code: 'ERR_CONFIG' });
+  t.same((error as ConfigError).problems, [
+    'PORT must be a whole number from 0 to 65535, got "70000"',
+    'DATABASE_URL must start with postgres:// or postgresql://',
+    'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "loud"',
+  ]);
+  t.throws(() => loadConfig({ PORT: 'abc' }), { message: /PORT must be a whole number/ });
+});

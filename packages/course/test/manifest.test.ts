@@ -1,0 +1,29 @@
+import { access } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import t from 'tap';
+import { docPage, findTask, regionId, tasks, testFile } from '@hallpass/course';
+
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+
+t.test('the manifest lists the 21 course tasks in order', async (t) => {
+  t.same(tasks.map((task) => task.id), Array.from({ length: 21 }, (_, i) => i));
+  t.equal(new Set(tasks.map((task) => task.slug)).size, tasks.length, 'slugs are unique');
+  for (const task of tasks) t.match(task.slug, /^[a-z0-9]+(-[a-z0-9]+)*$/, `task ${task.id} slug is kebab-case`);
+});
+
+t.test('paths and marker ids follow the naming convention', async (t) => {
+  const task = findTask(7);
+  t.ok(task);
+  t.equal(testFile(task!), 'packages/app/test/task-07-post-users.test.ts');
+  t.equal(docPage(task!), 'docs/tasks/07-post-users.md');
+  t.equal(regionId(task!), 'task-07');
+  t.equal(findTask(99), undefined);
+});
+
+t.test('every task that is written has its test file and its page', async (t) => {
+  for (const task of tasks) {
+    const test = await access(root + testFile(task)).then(() => true, () => false);
+    if (!test) continue; // tasks still to be written by a later issue
+    await t.resolves(access(root + docPage(task)), `${docPage(task)} exists for task ${task.id}`);
+  }
+});

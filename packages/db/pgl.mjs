@@ -1,0 +1,12 @@
+import { PGlite } from '@electric-sql/pglite';
+import { cp, rm } from 'node:fs/promises';
+let t=Date.now();
+const a = await PGlite.create(); await a.query('select 1'); console.log('mem initdb', Date.now()-t);
+t=Date.now();
+const b = await PGlite.create('/tmp/pgl-a'); await b.exec('create table x(id int)'); console.log('dir initdb', Date.now()-t);
+t=Date.now(); const dump = await b.dumpDataDir('none'); console.log('dump', Date.now()-t, dump.size);
+await b.close();
+t=Date.now(); await cp('/tmp/pgl-a','/tmp/pgl-b',{recursive:true}); console.log('cp', Date.now()-t);
+t=Date.now(); const c = await PGlite.create('/tmp/pgl-b'); await c.query('select * from x'); console.log('open copy', Date.now()-t);
+t=Date.now(); const d = await PGlite.create({loadDataDir: dump}); await d.query('select * from x'); console.log('mem from dump', Date.now()-t);
+await rm('/tmp/pgl-a',{recursive:true}); await rm('/tmp/pgl-b',{recursive:true});

@@ -1,0 +1,200 @@
+import type { Knex } from 'knex';
+import {
+  InvalidArgumentError,
+  TaskNotDoneError,
+  User,
+  isUserProperty,
+  type UserProperty,
+  type UserProps,
+} from '@hallpass/user-model';
+import { connect, redact, type Connection, type ConnectionOptions } from './connection.ts';
+import { DatabaseOpenError, InvalidAttributeError, InvalidRequestError, NoResultFoundError } from './errors.ts';
+import { migrateToLatest } from './migrate.ts';
+
+export type DBOptions = ConnectionOptions;
+
+/** One property and the value it is compared with or set to. */
+type Entry = [UserProperty, string | number | null];
+
+/** The longest value a `varchar(250)` column of `users` holds. */
+const MAX_COLUMN_LENGTH = 250;
+
+/**
+ * The data layer (the Python original's `DB` in `db.py`). It owns the only
+ * knex handle, made once in `open`, and hands out `User` rows.
+ */
+export class DB {
+  readonly #connection: Connection;
+  #closed = false;
+
+  private constructor(connection: Connection) {
+    this.#connection = connection;
+  }
+
+  /** Connects (PostgreSQL with `connection`, embedded PGlite otherwise) and migrates to the latest schema. */
+  static async open(options: DBOptions = {}): Promise<DB> {
+    checkOpenOptions(options);
+    const connection = await connect(options);
+    try {
+      await migrateToLatest(connection.knex);
+    } catch (error) {
+      await connection.close();
+      /* c8 ignore next - the embedded database fails here only when a migration is broken */
+      const where = options.connection === undefined ? 'the embedded database' : redact(options.connection);
+      throw new DatabaseOpenError(`cannot prepare ${where}: ${(error as Error).message}`, { cause: error });
+    }
+    return new DB(connection);
+  }
+
+  /** Which server is behind this handle: `postgres` or the embedded `pglite`. */
+  get backend(): 'postgres' | 'pglite' {
+    return this.#connection.kind;
+  }
+
+  /** The knex handle, for plumbing such as health checks. Model code goes through the methods. */
+  get knex(): Knex {
+    return this.#connection.knex;
+  }
+
+  /** Saves a new user and returns it with its id. */
+  async addUser(email: string, hashedPassword: string): Promise<User> {
+    checkText('email', email);
+    checkText('hashedPassword', hashedPassword);
+    // #region task-01
+    return User.query(this.knex).insert({ email, hashedPassword }).returning('*');
+    // #stub
+    // throw new TaskNotDoneError(1, 'write `DB.addUser`: insert the row and return the saved `User`');
+    // #endregion
+  }
+
+  /** The first user matching every criterion. Emails match case-insensitively. */
+  async findUserBy(criteria: Partial<UserProps>): Promise<User> {
+    // #region task-02
+    const entries = criteriaEntries(criteria);
+    const query = User.query(this.knex).first();
+    for (const [key, value] of entries) {
+      if (key === 'email' && typeof value === 'string') query.whereRaw('lower(email) = lower(?)', [value]);
+      else query.where(User.propertyNameToColumnName(key), value);
+    }
+    const user = await query.orderBy('id');
+    if (user === undefined) {
+      throw new NoResultFoundError(`no user matches ${describe(entries)}`);
+    }
+    return user;
+    // #stub
+    // throw new TaskNotDoneError(2, 'write `DB.findUserBy`: the first matching user, or `NoResultFoundError` / `InvalidRequestError`');
+    // #endregion
+  }
+
+  /** Changes the given properties of user `id`; nothing is written when any change is invalid. */
+  async updateUser(id: number, changes: Partial<UserProps>): Promise<void> {
+    // #region task-03
+    if (!Number.isSafeInteger(id) || id < 1) {
+      throw new InvalidArgumentError(`id must be a positive integer, got ${JSON.stringify(id) ?? String(id)}`);
+    }
+    const patch = changeEntries(changes);
+    const query = User.query(this.knex).where('id', id);
+    const found = patch.length === 0 ? await query.resultSize() : await query.patch(Object.fromEntries(patch));
+    if (found === 0) throw new NoResultFoundError(`no user has id ${id}`);
+    // #stub
+    // throw new TaskNotDoneError(3, 'write `DB.updateUser`: change the user\'s properties, or throw `InvalidAttributeError` / `NoResultFoundError`');
+    // #endregion
+  }
+
+  /** Closes the connection (and the embedded server). Safe to call twice. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#connection.close();
+  }
+}
+
+function checkOpenOptions(options: DBOptions): void {
+  if (typeof options !== 'object' || options === null) {
+    throw new InvalidArgumentError('DB.open takes an options object: { connection?, dataDir? }');
+  }
+  for (const key of ['connection', 'dataDir'] as const) {
+    const value = options[key];
+    if (value !== undefined && (typeof value !== 'string' || value === '')) {
+      throw new InvalidArgumentError(`DB.open: ${key} must be a non-empty string when given`);
+    }
+  }
+}
+
+function checkText(name: string, value: unknown): asserts value is string {
+  if (typeof value !== 'string' || value.length === 0) {
+    throw new InvalidArgumentError(`${name} must be a non-empty string, got ${typeName(value)}`);
+  }
+  if (value.length > MAX_COLUMN_LENGTH) {
+    throw new InvalidArgumentError(`${name} must be at most ${MAX_COLUMN_LENGTH} characters, got ${value.length}`);
+  }
+}
+
+/** Checks one property's value against the column it is stored in. */
+function checkValue(key: UserProperty, value: unknown): void {
+  if (key === 'id') {
+    if (!Number.isSafeInteger(value)) throw new InvalidArgumentError(`id must be an integer, got ${typeName(value)}`);
+    return;
+  }
+  if ((key === 'sessionId' || key === 'resetToken') && value === null) return;
+  checkText(key, value);
+}
+
+// #region task-02
+function criteriaEntries(criteria: unknown): Entry[] {
+  if (!isPlainObject(criteria)) {
+    throw new InvalidRequestError(`findUserBy takes an object of User properties, got ${typeName(criteria)}`);
+  }
+  const entries = Object.entries(criteria);
+  if (entries.length === 0) {
+    throw new InvalidRequestError('findUserBy needs at least one criterion');
+  }
+  for (const [key, value] of entries) {
+    if (!isUserProperty(key)) {
+      throw new InvalidRequestError(`"${key}" is not a User property (expected one of id, email, hashedPassword, sessionId, resetToken)`);
+    }
+    try {
+      checkValue(key, value);
+    } catch (error) {
+      throw new InvalidRequestError(`findUserBy: ${(error as Error).message}`);
+    }
+  }
+  return entries as Entry[];
+}
+// #endregion
+
+// #region task-03
+function changeEntries(changes: unknown): Entry[] {
+  if (!isPlainObject(changes)) {
+    throw new InvalidAttributeError(`updateUser takes an object of User properties, got ${typeName(changes)}`);
+  }
+  const entries = Object.entries(changes);
+  for (const [key, value] of entries) {
+    if (!isUserProperty(key)) {
+      throw new InvalidAttributeError(`"${key}" is not a User property (expected one of email, hashedPassword, sessionId, resetToken)`);
+    }
+    if (key === 'id') throw new InvalidAttributeError('a user\'s id cannot be changed');
+    checkValue(key, value);
+  }
+  return entries as Entry[];
+}
+// #endregion
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null) return false;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  return proto === Object.prototype || proto === null;
+}
+
+/** Names a value's type for an error message, without echoing the value (it may be a secret). */
+function typeName(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'string') return value === '' ? 'an empty string' : 'a string';
+  return typeof value;
+}
+
+/** Describes criteria for an error message: keys and ids, never secrets such as hashes or tokens. */
+function describe(entries: Entry[]): string {
+  return entries.map(([key, value]) => (key === 'id' || key === 'email' ? `${key} = ${JSON.stringify(value)}` : `the given ${key}`)).join(', ');
+}

@@ -1,0 +1,12 @@
+import type { Knex } from 'knex';
+import * as createUsers from '../migrations/0001_create_users.ts';
+
+/** One schema change: applied by `up`, undone by `down`. */
+export interface Migration {
+  name: string;
+  up(knex: Knex): Promise<void>;
+  down(knex: Knex): Promise<void>;
+}
+
+/** The migrations that own the `users` table, oldest first. Never edit one that has shipped: add another. */
+export const userMigrations: readonly Migration[] = [createUsers];
