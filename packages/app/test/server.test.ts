@@ -7,11 +7,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
 
-const serverEntry = fileURLToPath(new URL('../src/server.ts', import.meta.url));
+const launcher = fileURLToPath(new URL('../bin/start.mjs', import.meta.url));
 
-/** Starts `src/server.ts` as `pnpm start` does, and resolves with its address once it listens. */
+/** Starts the server exactly as `pnpm start` does, and resolves with its address once it listens. */
 function startServer(t: { teardown(fn: () => unknown): void }, env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', serverEntry], {
+  const child = spawn(process.execPath, [launcher], {
     env: { ...process.env, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', DATABASE_URL: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
