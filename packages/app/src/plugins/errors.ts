@@ -1,0 +1,55 @@
+import { STATUS_CODES } from 'node:http';
+import type { FastifyError, FastifyReply } from 'fastify';
+import fp from 'fastify-plugin';
+import { HallpassError } from '@hallpass/db';
+
+interface Mapping {
+  status: number;
+  /** What the client reads; without it, the error's own message (library messages never hold secrets). */
+  message?: string;
+  /** The contract fixes this body literally: send `{ message }` and nothing else. */
+  bare?: boolean;
+}
+
+/** Every library error the routes let through, by `code`: the one place that picks HTTP statuses. */
+const statusByCode: Readonly<Record<string, Mapping>> = {
+  ERR_USER_EXISTS: { status: 400, message: 'email already registered', bare: true },
+  ERR_INVALID_ARGUMENT: { status: 400 },
+  ERR_INVALID_CREDENTIALS: { status: 401 },
+  ERR_NO_SESSION: { status: 403 },
+  ERR_UNKNOWN_EMAIL: { status: 403, message: 'no account uses this email' },
+  ERR_INVALID_RESET_TOKEN: { status: 403, message: 'invalid reset token for this email' },
+  // A learner's copy: the route's task is still a stub. Say which one, not "Internal Server Error".
+  ERR_TASK_NOT_DONE: { status: 501 },
+};
+
+function sendError(reply: FastifyReply, status: number, code: string | undefined, message: string) {
+  return reply.status(status).send({ statusCode: status, code, error: STATUS_CODES[status], message });
+}
+
+/**
+ * Maps errors to answers: library errors by code, Fastify's own client errors
+ * (validation, body parsing, size, media type) as they are, anything else to a
+ * 500 that says nothing about the inside and is logged in full.
+ */
+export default fp(
+  async (app) => {
+    app.setErrorHandler((error: FastifyError | HallpassError, request, reply) => {
+      const mapping = error instanceof HallpassError ? statusByCode[error.code] : undefined;
+      if (mapping !== undefined) {
+        const message = mapping.message ?? error.message;
+        request.log.info({ code: error.code, statusCode: mapping.status }, message);
+        if (mapping.bare === true) return reply.status(mapping.status).send({ message });
+        return sendError(reply, mapping.status, error.code, message);
+      }
+      const status = (error as FastifyError).statusCode ?? 500;
+      if (status >= 400 && status < 500) {
+        request.log.info({ code: error.code, statusCode: status }, error.message);
+        return sendError(reply, status, error.code, error.message);
+      }
+      request.log.error({ err: error }, 'request failed');
+      return sendError(reply, 500, undefined, 'something went wrong on our side; it has been logged');
+    });
+  },
+  { name: 'hallpass-errors', fastify: '5.x' },
+);
