@@ -1,0 +1,141 @@
+/** The command lines: `pnpm grade …` and `pnpm course …`. */
+import { CourseError, UsageError, taskById, type Course } from './course.ts';
+import { check } from './check.ts';
+import { writeTaskIndex, docsProblems, INDEX_PAGE } from './docs.ts';
+import { gradeUsage } from './grade.ts';
+import type { Io } from './io.ts';
+import { hint, list, verify, watch } from './learner.ts';
+import { MarkerError } from './markers.ts';
+import { createWorkspace } from './workspace.ts';
+
+export const courseUsage = `usage: pnpm course <command>
+
+In a learner workspace:
+  list             every task: done, next or to do
+  verify           run the tasks in order; stop at the first that fails and say what to do
+  hint [N]         the hints of task N (default: the current task)
+  watch            re-run the current task's tests whenever a file under packages/ changes
+
+In the course repository:
+  new <dir>        write a learner workspace: every task's solution replaced by its stub
+  check            prove the staging: each stub fails its task, each solution passes it
+                   (--no-typecheck, --keep to keep the staged tree, --jobs N)
+  docs [--check]   regenerate ${INDEX_PAGE} from the manifest (or check it is current)
+
+Grading: ${gradeUsage.split('\n')[0]!.replace('usage: ', '')}
+`;
+
+export interface CliContext {
+  course: Course;
+  io: Io;
+  /** Stops long-running commands (watch); the bin wires it to Ctrl-C. */
+  signal?: AbortSignal;
+}
+
+/** Runs one command and turns its errors into messages and exit statuses. */
+export async function runCommand(command: (argv: string[], context: CliContext) => Promise<number>, argv: string[], context: CliContext, usage: string): Promise<number> {
+  try {
+    return await command(argv, context);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      context.io.stderr.write(`error: ${error.message}\n\n${usage}`);
+      return 2;
+    }
+    if (error instanceof CourseError || error instanceof MarkerError) {
+      context.io.stderr.write(`error: ${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  }
+}
+
+function flags(argv: string[], known: Record<string, 'flag' | 'value'>): { positional: string[]; options: Map<string, string | true> } {
+  const positional: string[] = [];
+  const options = new Map<string, string | true>();
+  for (let index = 0; index < argv.length; index++) {
+    const arg = argv[index]!;
+    if (arg === '--') continue;
+    if (!arg.startsWith('-')) {
+      positional.push(arg);
+      continue;
+    }
+    const [name, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const kind = known[name];
+    if (kind === undefined) throw new UsageError(`unknown option "${arg}"`);
+    if (kind === 'flag') {
+      if (inline !== undefined) throw new UsageError(`${name} takes no value`);
+      options.set(name, true);
+    } else {
+      const value = inline ?? argv[++index];
+      if (value === undefined || value === '') throw new UsageError(`${name} needs a value`);
+      options.set(name, value);
+    }
+  }
+  return { positional, options };
+}
+
+function noMore(positional: string[], command: string, allowed = 0): void {
+  if (positional.length > allowed) throw new UsageError(`unexpected argument "${positional[allowed]}" for ${command}`);
+}
+
+export async function course(argv: string[], context: CliContext): Promise<number> {
+  const { course, io } = context;
+  const [command, ...rest] = argv[0] === '--' ? argv.slice(1) : argv;
+  switch (command) {
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      io.stdout.write(courseUsage);
+      return command === undefined ? 2 : 0;
+    case 'new': {
+      const { positional, options } = flags(rest, { '--no-git': 'flag' });
+      if (positional.length !== 1) throw new UsageError('course new takes one folder: pnpm course new <dir>');
+      await createWorkspace(course, positional[0]!, io, { git: !options.has('--no-git') });
+      return 0;
+    }
+    case 'check': {
+      const { positional, options } = flags(rest, { '--no-typecheck': 'flag', '--keep': 'flag', '--jobs': 'value' });
+      noMore(positional, 'course check');
+      const jobs = options.get('--jobs');
+      if (jobs !== undefined && !/^[1-9]\d*$/.test(jobs as string)) throw new UsageError('--jobs takes a positive number');
+      return check(course, io, { typecheck: !options.has('--no-typecheck'), keep: options.has('--keep'), jobs: jobs === undefined ? undefined : Number(jobs) });
+    }
+    case 'docs': {
+      const { positional, options } = flags(rest, { '--check': 'flag' });
+      noMore(positional, 'course docs');
+      if (options.has('--check')) {
+        const problems = await docsProblems(course);
+        for (const problem of problems) io.stderr.write(`${problem}\n`);
+        if (problems.length === 0) io.stdout.write('docs are current\n');
+        return problems.length === 0 ? 0 : 1;
+      }
+      io.stdout.write((await writeTaskIndex(course)) ? `wrote ${INDEX_PAGE}\n` : `${INDEX_PAGE} is up to date\n`);
+      return 0;
+    }
+    case 'list': {
+      const { positional } = flags(rest, {});
+      noMore(positional, 'course list');
+      return list(course, io);
+    }
+    case 'verify': {
+      const { positional } = flags(rest, {});
+      noMore(positional, 'course verify');
+      return verify(course, io);
+    }
+    case 'hint': {
+      const { positional } = flags(rest, {});
+      noMore(positional, 'course hint', 1);
+      const id = positional[0];
+      if (id !== undefined && !/^\d+$/.test(id)) throw new UsageError(`course hint takes a task number, got "${id}"`);
+      return hint(course, io, id === undefined ? undefined : taskById(course, Number(id)));
+    }
+    case 'watch': {
+      const { positional } = flags(rest, {});
+      noMore(positional, 'course watch');
+      return watch(course, io, context.signal);
+    }
+    default:
+      throw new UsageError(`unknown command "${command}"`);
+  }
+}

@@ -1,0 +1,67 @@
+/** `pnpm course new <dir>`: a learner's copy of the course with every task still to do. */
+import { execFile } from 'node:child_process';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { join, relative, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { CourseError, type Course } from './course.ts';
+import { exists } from './files.ts';
+import type { Io } from './io.ts';
+import { StagedTree } from './stage.ts';
+
+const run = promisify(execFile);
+
+/** The folder of a learner workspace's own state: its marker and the cached test results. */
+export const STATE_DIR = '.course';
+const MARKER = `${STATE_DIR}/workspace.json`;
+
+/** Whether `root` is a learner workspace (made by `course new`) rather than the course repository. */
+export function isWorkspace(root: string): Promise<boolean> {
+  return exists(join(root, MARKER));
+}
+
+export interface NewOptions {
+  /** Make the workspace a git repository with one commit (default true). */
+  git?: boolean;
+}
+
+export async function createWorkspace(course: Course, target: string, io: Io, options: NewOptions = {}): Promise<string> {
+  const dir = resolve(io.cwd, target);
+  if (await isWorkspace(course.root)) throw new CourseError('this is already a learner workspace: make new ones from the course repository');
+  const entries = await readdir(dir).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return [];
+    throw new CourseError(`cannot use ${dir}: ${error.message}`);
+  });
+  if (entries.length > 0) throw new CourseError(`${dir} is not empty: give a new or empty folder`);
+  await mkdir(dir, { recursive: true });
+  const tree = await StagedTree.create(course, dir);
+  await tree.render(() => false, { keepMarkers: true });
+  await writeFile(join(dir, MARKER), `${JSON.stringify({ course: 'hallpass', tasks: course.tasks.length, created: new Date().toISOString() }, null, 2)}\n`);
+  await writeFile(join(dir, STATE_DIR, '.gitignore'), 'results.json\n');
+  if (options.git !== false) await gitInit(dir, io);
+  const shown = relative(io.cwd, dir) || '.';
+  io.stdout.write(
+    [
+      `Learner workspace written to ${dir}: ${course.tasks.length} tasks to do.`,
+      '',
+      'Next:',
+      `  cd ${shown}`,
+      '  pnpm install',
+      '  pnpm course verify     # points at the first task to do',
+      '',
+      'Then read docs/taking-the-course.md.',
+      '',
+    ].join('\n'),
+  );
+  return dir;
+}
+
+async function gitInit(dir: string, io: Io): Promise<void> {
+  try {
+    await run('git', ['init', '-q'], { cwd: dir });
+    await run('git', ['add', '-A'], { cwd: dir });
+    await run('git', ['-c', 'user.name=hallpass', '-c', 'user.email=course@hallpass.invalid', 'commit', '-q', '--no-verify', '-m', 'Start the hallpass course'], { cwd: dir });
+  } catch (error) {
+    /* c8 ignore next 2 - only when git is missing or refuses; the workspace is complete either way */
+    io.stderr.write(`note: the workspace is not a git repository (${(error as Error).message.split('\n')[0]})\n`);
+  }
+}
