@@ -29,7 +29,7 @@ export class Auth {
       throw new InvalidArgumentError(`Auth needs an opened DB, got ${typeName(db)}`);
     }
     this.#db = db;
-    this.#bcryptCost = checkBcryptCost(options?.bcryptCost ?? DEFAULT_BCRYPT_COST);
+    this.#bcryptCost = checkBcryptCost(options?.bcryptCost === undefined ? DEFAULT_BCRYPT_COST : options.bcryptCost);
   }
 
   /** Saves a new user with a bcrypt hash of `password`; `UserExistsError` when the email is taken. */

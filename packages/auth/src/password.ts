@@ -47,7 +47,7 @@ export function checkPasswordInput(password: unknown): asserts password is strin
 /** A salted bcrypt hash (`$2b$…`) of `password`, computed off the event loop. */
 export async function hashPassword(password: string, options: HashOptions = {}): Promise<string> {
   // #region task-04
-  const cost = checkBcryptCost(options?.cost ?? DEFAULT_BCRYPT_COST);
+  const cost = checkBcryptCost(options?.cost === undefined ? DEFAULT_BCRYPT_COST : options.cost);
   checkPasswordInput(password);
   // The async API runs bcrypt on libuv's thread pool, so other requests keep being served.
   return bcrypt.hash(password, cost);

@@ -1,0 +1,85 @@
+import t from 'tap';
+import bcrypt from 'bcrypt';
+import { InvalidArgumentError, hashPassword } from '@hallpass/auth';
+
+/** The cost field of a bcrypt hash: `$2b$12$…` → 12. */
+const costOf = (hash: string): number => Number(hash.split('$')[2]);
+
+t.test('hashPassword gives a bcrypt $2b$ hash of cost 12 that verifies the password', async (t) => {
+  const hash = await hashPassword('b4l0u');
+  t.match(hash, /^\$2b\$12\$[./A-Za-z0-9]{53}$/, 'a $2b$ hash with the default cost');
+  t.equal(costOf(hash), 12);
+  t.not(hash, 'b4l0u');
+  t.ok(await bcrypt.compare('b4l0u', hash), 'bcrypt accepts the password');
+  t.notOk(await bcrypt.compare('b4l0U', hash), 'and refuses another one');
+});
+
+t.test('the cost can be chosen', async (t) => {
+  t.equal(costOf(await hashPassword('b4l0u', { cost: 4 })), 4);
+  t.equal(costOf(await hashPassword('b4l0u', { cost: 5 })), 5);
+  t.equal(costOf(await hashPassword('b4l0u', {})), 12, 'no cost given: 12');
+  t.equal(costOf(await hashPassword('b4l0u', { cost: undefined })), 12);
+});
+
+t.test('the same password hashes differently every time (a random salt)', async (t) => {
+  const first = await hashPassword('b4l0u', { cost: 4 });
+  const second = await hashPassword('b4l0u', { cost: 4 });
+  t.not(first, second);
+  t.ok(await bcrypt.compare('b4l0u', first));
+  t.ok(await bcrypt.compare('b4l0u', second));
+});
+
+t.test('hashing does not block the event loop', async (t) => {
+  let turned = false;
+  const immediate = setImmediate(() => (turned = true));
+  const hash = hashPassword('b4l0u');
+  t.type(hash.then, 'function', 'hashPassword returns a promise');
+  await hash;
+  clearImmediate(immediate);
+  t.ok(turned, 'other callbacks ran while the hash was computed');
+});
+
+t.test('passwords up to 72 bytes in UTF-8 are hashed', async (t) => {
+  for (const password of ['a'.repeat(72), 'é'.repeat(36), '€'.repeat(24), 'x']) {
+    const hash = await hashPassword(password, { cost: 4 });
+    t.ok(await bcrypt.compare(password, hash), `${Buffer.byteLength(password)} bytes, ${password.length} characters`);
+  }
+});
+
+t.test('a password longer than 72 bytes is refused, never truncated', async (t) => {
+  const tooLong: [string, number][] = [
+    ['a'.repeat(73), 73],
+    ['é'.repeat(37), 74], // 37 characters, but 2 bytes each
+    ['😀'.repeat(19), 76],
+    [`${'a'.repeat(71)}é`, 73],
+  ];
+  for (const [password, bytes] of tooLong) {
+    await t.rejects(hashPassword(password, { cost: 4 }), InvalidArgumentError, `${bytes} bytes`);
+    const error = await hashPassword(password, { cost: 4 }).catch((e: unknown) => e as Error);
+    t.match(error, { code: 'ERR_INVALID_ARGUMENT', message: `password must be at most 72 bytes in UTF-8, got ${bytes} bytes` });
+    t.notOk((error as Error).message.includes(password), 'the message does not echo the password');
+  }
+});
+
+t.test('a password that is not a non-empty string is refused', async (t) => {
+  const bad: [unknown, RegExp][] = [
+    ['', /password must be a non-empty string, got an empty string/],
+    [undefined, /got undefined/],
+    [null, /got null/],
+    [12345, /got number/],
+    [['pw'], /got an array/],
+    [{ password: 'pw' }, /got object/],
+  ];
+  for (const [password, message] of bad) {
+    await t.rejects(hashPassword(password as string, { cost: 4 }), { name: 'InvalidArgumentError', code: 'ERR_INVALID_ARGUMENT', message });
+  }
+});
+
+t.test('a cost bcrypt would not use as given is refused', async (t) => {
+  for (const cost of [3, 0, -1, 32, 4.5, Number.NaN, '12', null]) {
+    await t.rejects(hashPassword('b4l0u', { cost: cost as number }), {
+      code: 'ERR_INVALID_ARGUMENT',
+      message: /^the bcrypt cost must be a whole number from 4 to 31, got /,
+    }, `cost ${String(cost)}`);
+  }
+});

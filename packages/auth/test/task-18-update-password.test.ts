@@ -1,0 +1,63 @@
+import t from 'tap';
+import { Auth, InvalidResetTokenError } from '@hallpass/auth';
+import { testDB } from '@hallpass/db/testing';
+
+t.test('updatePassword sets the new password and clears the token', async (t) => {
+  const db = await testDB(t);
+  const auth = new Auth(db, { bcryptCost: 4 });
+  const bob = await auth.registerUser('bob@bob.com', 'MyPwdOfBob');
+  const token = await auth.getResetPasswordToken('bob@bob.com');
+  t.equal(await auth.updatePassword(token, 'NewPwdOfBob'), undefined);
+
+  t.equal(await auth.validLogin('bob@bob.com', 'NewPwdOfBob'), true, 'the new password logs in');
+  t.equal(await auth.validLogin('bob@bob.com', 'MyPwdOfBob'), false, 'the old one no longer does');
+  const row = await db.findUserBy({ id: bob.id });
+  t.equal(row.resetToken, null, 'the token is cleared');
+  t.match(row.hashedPassword, /^\$2b\$04\$/, 'the new password is stored hashed');
+  t.not(row.hashedPassword, bob.hashedPassword);
+});
+
+t.test('a token can be used only once', async (t) => {
+  const db = await testDB(t);
+  const auth = new Auth(db, { bcryptCost: 4 });
+  await auth.registerUser('bob@bob.com', 'MyPwdOfBob');
+  const token = await auth.getResetPasswordToken('bob@bob.com');
+  await auth.updatePassword(token, 'NewPwdOfBob');
+  await t.rejects(auth.updatePassword(token, 'Attacker'), InvalidResetTokenError);
+  t.equal(await auth.validLogin('bob@bob.com', 'Attacker'), false);
+  t.equal(await auth.validLogin('bob@bob.com', 'NewPwdOfBob'), true, 'the password set with the token stays');
+});
+
+t.test('a token nobody holds is an InvalidResetTokenError, and the message does not echo it', async (t) => {
+  const db = await testDB(t);
+  const auth = new Auth(db, { bcryptCost: 4 });
+  await auth.registerUser('bob@bob.com', 'MyPwdOfBob');
+  const replaced = await auth.getResetPasswordToken('bob@bob.com');
+  await auth.getResetPasswordToken('bob@bob.com');
+  for (const token of ['0d6a1d2e-5b8f-4c1e-9a3b-2f4e6d8c0a1b', replaced, 'x'.repeat(300)]) {
+    const error = await auth.updatePassword(token, 'Attacker').catch((e: unknown) => e);
+    t.ok(error instanceof InvalidResetTokenError, 'an InvalidResetTokenError');
+    t.match(error, { name: 'InvalidResetTokenError', code: 'ERR_INVALID_RESET_TOKEN', message: /reset token is not valid/ });
+    t.notOk((error as Error).message.includes(token), 'the token is not in the message');
+  }
+  t.equal(await auth.validLogin('bob@bob.com', 'MyPwdOfBob'), true, 'the password is unchanged');
+});
+
+t.test('bad arguments are refused with a typed error, and the token stays usable', async (t) => {
+  const db = await testDB(t);
+  const auth = new Auth(db, { bcryptCost: 4 });
+  await auth.registerUser('bob@bob.com', 'MyPwdOfBob');
+  const token = await auth.getResetPasswordToken('bob@bob.com');
+  const bad: [unknown, unknown, RegExp][] = [
+    ['', 'NewPwdOfBob', /resetToken must be a non-empty string, got an empty string/],
+    [null, 'NewPwdOfBob', /resetToken must be a non-empty string, got null/],
+    [token, '', /password must be a non-empty string/],
+    [token, 'a'.repeat(73), /password must be at most 72 bytes in UTF-8, got 73 bytes/],
+    [token, 'é'.repeat(37), /got 74 bytes/],
+  ];
+  for (const [resetToken, password, message] of bad) {
+    await t.rejects(auth.updatePassword(resetToken as string, password as string), { code: 'ERR_INVALID_ARGUMENT', message });
+  }
+  await auth.updatePassword(token, 'é'.repeat(36));
+  t.equal(await auth.validLogin('bob@bob.com', 'é'.repeat(36)), true, 'the token still worked after the refusals');
+});
