@@ -10,6 +10,8 @@ export interface Config {
   /** Where the embedded database keeps its files. */
   dataDir: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** bcrypt's work factor for new password hashes: each step up doubles the time a hash (and a guess) takes. */
+  bcryptCost: number;
   /** `course` follows the contract to the letter; `production` (NODE_ENV=production) hardens it. */
   profile: 'course' | 'production';
 }
@@ -50,6 +52,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     problems.push(`LOG_LEVEL must be one of ${logLevels.join(', ')}, got "${logLevel}"`);
   }
 
+  const bcryptCost = text('BCRYPT_COST') ?? '12';
+  if (!/^\d{1,2}$/.test(bcryptCost) || Number(bcryptCost) < 4 || Number(bcryptCost) > 31) {
+    problems.push(`BCRYPT_COST must be a whole number from 4 to 31 (bcrypt's range), got "${bcryptCost}"`);
+  }
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     host: text('HOST') ?? '127.0.0.1',
@@ -57,6 +64,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl,
     dataDir: text('HALLPASS_DATA_DIR') ?? defaultDataDir,
     logLevel: logLevel as Config['logLevel'],
+    bcryptCost: Number(bcryptCost),
     profile: text('NODE_ENV') === 'production' ? 'production' : 'course',
   };
 }

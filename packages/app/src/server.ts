@@ -8,7 +8,7 @@ import { ConfigError, loadConfig, type Config } from './config.ts';
 
 async function start(config: Config) {
   const db = await DB.open(config.databaseUrl === undefined ? { dataDir: config.dataDir } : { connection: config.databaseUrl });
-  const app = await buildApp({ db, logger: { level: config.logLevel } });
+  const app = await buildApp({ db, logger: { level: config.logLevel }, bcryptCost: config.bcryptCost });
   app.addHook('onClose', () => db.close());
   app.log.info({ database: config.databaseUrl === undefined ? `embedded (${config.dataDir})` : redact(config.databaseUrl), profile: config.profile }, 'database ready');
   try {

@@ -3,7 +3,7 @@ import { ConfigError, defaultDataDir, loadConfig } from '@hallpass/app';
 
 t.test('defaults: 127.0.0.1:5000, the embedded database in the repository\'s .data folder', async (t) => {
   const config = loadConfig({});
-  t.same(config, { host: '127.0.0.1', port: 5000, databaseUrl: undefined, dataDir: defaultDataDir, logLevel: 'info', profile: 'course' });
+  t.same(config, { host: '127.0.0.1', port: 5000, databaseUrl: undefined, dataDir: defaultDataDir, logLevel: 'info', bcryptCost: 12, profile: 'course' });
   t.match(defaultDataDir, /\.data$/);
 });
 
@@ -14,6 +14,7 @@ t.test('the environment overrides every default', async (t) => {
     DATABASE_URL: 'postgres://app@db/hallpass',
     HALLPASS_DATA_DIR: '/var/lib/hallpass',
     LOG_LEVEL: 'warn',
+    BCRYPT_COST: '13',
     NODE_ENV: 'production',
   });
   t.same(config, {
@@ -22,6 +23,7 @@ t.test('the environment overrides every default', async (t) => {
     databaseUrl: 'postgres://app@db/hallpass',
     dataDir: '/var/lib/hallpass',
     logLevel: 'warn',
+    bcryptCost: 13,
     profile: 'production',
   });
   t.equal(loadConfig({ PORT: '  ', NODE_ENV: 'development' }).port, 5000, 'blank means unset');
@@ -30,7 +32,7 @@ t.test('the environment overrides every default', async (t) => {
 t.test('every bad variable is reported at once', async (t) => {
   const error = (() => {
     try {
-      loadConfig({ PORT: '70000', DATABASE_URL: 'mysql://x', LOG_LEVEL: 'loud' });
+      loadConfig({ PORT: '70000', DATABASE_URL: 'mysql://x', LOG_LEVEL: 'loud', BCRYPT_COST: '3' });
     } catch (e) {
       return e;
     }
@@ -41,6 +43,9 @@ t.test('every bad variable is reported at once', async (t) => {
     'PORT must be a whole number from 0 to 65535, got "70000"',
     'DATABASE_URL must start with postgres:// or postgresql://',
     'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "loud"',
+    'BCRYPT_COST must be a whole number from 4 to 31 (bcrypt\'s range), got "3"',
   ]);
+  t.throws(() => loadConfig({ BCRYPT_COST: '32' }), { message: /BCRYPT_COST must be/ });
+  t.throws(() => loadConfig({ BCRYPT_COST: 'twelve' }), { message: /BCRYPT_COST must be/ });
   t.throws(() => loadConfig({ PORT: 'abc' }), { message: /PORT must be a whole number/ });
 });
