@@ -1,29 +1,61 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { DB } from '@hallpass/db';
+import auth from './plugins/auth.ts';
+import body from './plugins/body.ts';
+import cookies from './plugins/cookies.ts';
+import db from './plugins/db.ts';
+import errors from './plugins/errors.ts';
+import swagger from './plugins/swagger.ts';
+import profile from './routes/profile.ts';
+import resetPassword from './routes/reset-password.ts';
 import root from './routes/root.ts';
+import sessions from './routes/sessions.ts';
+import users from './routes/users.ts';
+import { ajvOptions, formatValidationErrors } from './validation.ts';
 
 export interface AppOptions {
   /** The opened database; the caller owns it and closes it. */
   db: DB;
-  /** Fastify's logger setting: `false` in tests, pino options in the server. */
+  /** Fastify's logger setting: `false` in tests, pino options in the server. Secrets are redacted either way. */
   logger?: FastifyServerOptions['logger'];
+  /** bcrypt's work factor for new hashes; the library's default (12) when absent. Tests use 4 to stay fast. */
+  bcryptCost?: number | undefined;
 }
+
+/** The largest request body accepted: the biggest legitimate one is well under 1 KiB. */
+export const BODY_LIMIT = 16 * 1024;
+
+/** Headers that carry sessions or credentials never reach the logs. */
+const redactedPaths = ['req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]'];
 
 /** Registers the service's plugins and routes on a Fastify instance. */
 export async function app(instance: FastifyInstance, options: AppOptions): Promise<void> {
-  instance.decorate('db', options.db);
+  await instance.register(db, { db: options.db });
+  await instance.register(auth, { bcryptCost: options.bcryptCost });
+  await instance.register(errors);
+  await instance.register(body);
+  await instance.register(cookies);
+  await instance.register(swagger);
   await instance.register(root);
+  await instance.register(users);
+  await instance.register(sessions);
+  await instance.register(profile);
+  await instance.register(resetPassword);
 }
 
 /** A ready-to-use Fastify instance of the service: `inject()` it in tests, `listen()` it in the server. */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
-  const instance = Fastify({ logger: options.logger ?? false });
+  const instance = Fastify({
+    logger: withRedaction(options.logger ?? false),
+    bodyLimit: BODY_LIMIT,
+    ajv: ajvOptions,
+    schemaErrorFormatter: formatValidationErrors,
+  });
   await app(instance, options);
   return instance;
 }
 
-declare module 'fastify' {
-  interface FastifyInstance {
-    db: DB;
-  }
+function withRedaction(logger: NonNullable<FastifyServerOptions['logger']>): FastifyServerOptions['logger'] {
+  if (logger === false) return false;
+  return { ...(logger === true ? {} : logger), redact: { paths: redactedPaths, censor: '[redacted]' } };
 }

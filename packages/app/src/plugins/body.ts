@@ -9,6 +9,8 @@ import fp from 'fastify-plugin';
 export default fp(
   async (app) => {
     await app.register(formbody);
+    // Fastify reads text/plain by default; the contract accepts JSON and forms only, so it is a 415.
+    app.removeContentTypeParser('text/plain');
   },
   { name: 'hallpass-body', fastify: '5.x' },
 );

@@ -18,7 +18,7 @@ const statusByCode: Readonly<Record<string, Mapping>> = {
   ERR_INVALID_CREDENTIALS: { status: 401 },
   ERR_NO_SESSION: { status: 403 },
   ERR_UNKNOWN_EMAIL: { status: 403, message: 'no account uses this email' },
-  ERR_INVALID_RESET_TOKEN: { status: 403, message: 'invalid reset token for this email' },
+  ERR_INVALID_RESET_TOKEN: { status: 403, message: 'invalid reset token: unknown, already used, or issued for another email' },
   // A learner's copy: the route's task is still a stub. Say which one, not "Internal Server Error".
   ERR_TASK_NOT_DONE: { status: 501 },
 };

@@ -1,0 +1,158 @@
+/**
+ * Whatever a client sends, the answer is a 4xx JSON error with a message (or,
+ * for odd but valid input, the normal answer): never a 5xx, never a half-written row.
+ */
+import t, { type Test } from 'tap';
+import type { LightMyRequestResponse } from 'fastify';
+import { BODY_LIMIT } from '@hallpass/app';
+import { send, signUp, testApp, type TestApp } from './fixtures/app.ts';
+
+type Fields = Record<string, unknown>;
+
+/** Every route that takes a body, with a body it accepts. */
+const routes: Array<{ method: 'POST' | 'PUT'; url: string; valid: Fields }> = [
+  { method: 'POST', url: '/users', valid: { email: 'new@example.com', password: 'b4l0u' } },
+  { method: 'POST', url: '/sessions', valid: { email: 'bob@example.com', password: 'b4l0u' } },
+  { method: 'POST', url: '/reset_password', valid: { email: 'bob@example.com' } },
+  { method: 'PUT', url: '/reset_password', valid: { email: 'bob@example.com', reset_token: 'not-issued', new_password: 'n3w' } },
+];
+
+/** Bob, the only account; every test checks nothing else was written. */
+async function setUp(t: Test): Promise<TestApp> {
+  const fixture = await testApp(t);
+  await signUp(fixture.app, 'bob@example.com', 'b4l0u');
+  return fixture;
+}
+
+async function usersWritten(fixture: TestApp): Promise<Array<{ email: string; session_id: string | null; reset_token: string | null }>> {
+  return fixture.db.knex('users').select('email', 'session_id', 'reset_token').orderBy('id');
+}
+
+function assertClientError(t: Test, response: LightMyRequestResponse, status: number | RegExp, what: string): void {
+  if (typeof status === 'number') t.equal(response.statusCode, status, what);
+  else t.match(String(response.statusCode), status, what);
+  t.match(response.headers['content-type'], /^application\/json/, `${what}: JSON`);
+  const body = response.json<{ message?: unknown }>();
+  t.type(body.message, 'string', `${what}: has a message`);
+  t.not(body.message, '', `${what}: the message is not empty`);
+}
+
+t.test('malformed and unsupported bodies', async (t) => {
+  const fixture = await setUp(t);
+  const raw: Array<[string, string | undefined, string | Buffer | undefined, number]> = [
+    ['malformed JSON', 'application/json', '{"email": "bob@example.com",', 400],
+    ['JSON that is only a string', 'application/json', '"bob@example.com"', 400],
+    ['JSON null', 'application/json', 'null', 400],
+    ['a JSON array', 'application/json', '[{"email": "bob@example.com"}]', 400],
+    ['an empty JSON body', 'application/json', '', 400],
+    ['JSON with __proto__', 'application/json', '{"__proto__": {"admin": true}, "email": "bob@example.com"}', 400],
+    ['no body at all', undefined, undefined, 400],
+    ['an empty form', 'application/x-www-form-urlencoded', '', 400],
+    ['plain text', 'text/plain', 'email=bob@example.com', 415],
+    ['XML', 'application/xml', '<email>bob@example.com</email>', 415],
+    ['multipart', 'multipart/form-data; boundary=x', '--x\r\nContent-Disposition: form-data; name="email"\r\n\r\nbob@example.com\r\n--x--\r\n', 415],
+    ['a JSON body over the limit', 'application/json', JSON.stringify({ email: 'bob@example.com', password: 'x'.repeat(BODY_LIMIT) }), 413],
+    ['a form body over the limit', 'application/x-www-form-urlencoded', `email=bob%40example.com&password=${'x'.repeat(BODY_LIMIT)}`, 413],
+  ];
+  for (const route of routes) {
+    for (const [what, contentType, payload, status] of raw) {
+      const response = await fixture.app.inject({
+        method: route.method,
+        url: route.url,
+        ...(contentType === undefined ? {} : { headers: { 'content-type': contentType } }),
+        ...(payload === undefined ? {} : { payload }),
+      });
+      assertClientError(t, response, status, `${route.method} ${route.url}: ${what}`);
+    }
+  }
+  t.same(await usersWritten(fixture), [{ email: 'bob@example.com', session_id: null, reset_token: null }], 'nothing was written');
+});
+
+t.test('fields of the wrong type, empty, huge, or holding control characters', async (t) => {
+  const fixture = await setUp(t);
+  const badValues: Array<[string, unknown]> = [
+    ['an array of strings', ['bob@example.com', 'b4l0u']],
+    ['a one-element array', ['bob@example.com']],
+    ['a number', 12345],
+    ['a boolean', true],
+    ['null', null],
+    ['an object', { value: 'bob@example.com' }],
+    ['an empty string', ''],
+    ['a huge string', 'b'.repeat(10_000)],
+    ['a NUL byte', 'bob\u0000@example.com'],
+  ];
+  // A password may hold any character but NUL; an email or a token holds none.
+  const controlCharacter = 'bob\u0007@example.com';
+  for (const route of routes) {
+    for (const field of Object.keys(route.valid)) {
+      for (const [what, value] of badValues) {
+        const response = await fixture.app.inject({ method: route.method, url: route.url, payload: { ...route.valid, [field]: value } });
+        assertClientError(t, response, 400, `${route.method} ${route.url}: ${field} is ${what}`);
+        t.match(response.json(), { message: new RegExp(`body/${field}`) }, 'the message names the field');
+      }
+      if (field === 'email' || field === 'reset_token') {
+        const response = await fixture.app.inject({ method: route.method, url: route.url, payload: { ...route.valid, [field]: controlCharacter } });
+        assertClientError(t, response, 400, `${route.method} ${route.url}: ${field} holds a control character`);
+      }
+    }
+  }
+  t.same(await usersWritten(fixture), [{ email: 'bob@example.com', session_id: null, reset_token: null }], 'nothing was written');
+});
+
+t.test('form-encoded oddities: repeated keys, bracket keys, encoded NUL bytes, broken escapes', async (t) => {
+  const fixture = await setUp(t);
+  const forms: Array<[string, string, number | RegExp]> = [
+    ['a repeated email', 'email=bob%40example.com&email=eve%40example.com&password=b4l0u&reset_token=x&new_password=y', 400],
+    ['bracket keys', 'email[]=bob%40example.com&password[]=b4l0u&reset_token[]=x&new_password[]=y', 400],
+    ['a percent-encoded NUL', 'email=bob%00%40example.com&password=b4l0u&reset_token=x&new_password=y', 400],
+    ['a NUL in the password', 'email=bob%40example.com&password=b4%00l0u&reset_token=x&new_password=n%00w', 400],
+    ['broken percent escapes', 'email=bob%ZZ%40example.com&password=%E0%A4%A&reset_token=%&new_password=%%', /^4\d\d$/],
+    ['prototype keys', '__proto__=x&constructor=y&email=bob%40example.com&password=b4l0u&reset_token=x&new_password=y', /^4\d\d$|^200$/],
+  ];
+  for (const route of routes) {
+    for (const [what, payload, status] of forms) {
+      const answer = await fixture.app.inject({ method: route.method, url: route.url, payload, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+      t.ok(answer.statusCode < 500, `${route.method} ${route.url}: ${what} is not a 5xx (${answer.statusCode})`);
+      if (answer.statusCode !== 200) assertClientError(t, answer, status, `${route.method} ${route.url}: ${what}`);
+    }
+  }
+  const emails = (await usersWritten(fixture)).map((u) => u.email);
+  t.notOk(emails.some((e) => e.includes('\u0000')), 'no NUL byte reached the database');
+});
+
+t.test('unicode is stored and echoed as sent; invalid UTF-8 and lone surrogates are never a 5xx', async (t) => {
+  const fixture = await setUp(t);
+  const email = 'Zoë.用户😀@exämple.com';
+  const password = 'pässwörd🔑';
+  const signUp = await fixture.app.inject({ method: 'POST', url: '/users', payload: { email, password } });
+  t.equal(signUp.statusCode, 200);
+  t.same(signUp.json(), { email, message: 'user created' });
+  const logIn = await send(fixture.app, 'POST', '/sessions', { email: email.toUpperCase(), password });
+  t.equal(logIn.statusCode, 200, 'the unicode email matches case-insensitively');
+  t.same(logIn.json(), { email: email.toUpperCase(), message: 'logged in' });
+  const profile = await fixture.app.inject({ method: 'GET', url: '/profile', cookies: { session_id: logIn.cookies[0]?.value ?? '' } });
+  t.same(profile.json(), { email });
+
+  for (const route of routes) {
+    const invalidUtf8 = Buffer.concat([Buffer.from('{"email":"b'), Buffer.from([0xff, 0xfe, 0xc3]), Buffer.from('@example.com","password":"x","reset_token":"x","new_password":"x"}')]);
+    const garbled = await fixture.app.inject({ method: route.method, url: route.url, payload: invalidUtf8, headers: { 'content-type': 'application/json' } });
+    t.ok(garbled.statusCode < 500, `${route.method} ${route.url}: invalid UTF-8 is not a 5xx (${garbled.statusCode})`);
+    const surrogate = await fixture.app.inject({
+      method: route.method,
+      url: route.url,
+      payload: '{"email":"lone\\ud800@example.com","password":"\\udfff","reset_token":"\\ud800","new_password":"\\udfff"}',
+      headers: { 'content-type': 'application/json' },
+    });
+    t.ok(surrogate.statusCode < 500, `${route.method} ${route.url}: lone surrogates are not a 5xx (${surrogate.statusCode})`);
+  }
+});
+
+t.test('cookie-only routes ignore bodies and refuse junk sessions with a 403', async (t) => {
+  const fixture = await setUp(t);
+  for (const [method, url] of [['GET', '/profile'], ['DELETE', '/sessions']] as const) {
+    for (const cookie of ['session_id=%00', 'session_id="quoted"', `session_id=${'%F0'.repeat(300)}`, 'session_id=a; session_id=b', '=;;=;', 'session_id']) {
+      const response = await fixture.app.inject({ method, url, headers: { cookie } });
+      assertClientError(t, response, 403, `${method} ${url} with Cookie: ${cookie.slice(0, 30)}`);
+    }
+  }
+});

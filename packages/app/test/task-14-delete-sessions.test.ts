@@ -1,0 +1,49 @@
+import t from 'tap';
+import { logIn, send, signUp, testApp } from './fixtures/app.ts';
+
+t.test('DELETE /sessions ends the session, clears the cookie and redirects to /', async (t) => {
+  const { app, db } = await testApp(t);
+  await signUp(app, 'bob@example.com', 'b4l0u');
+  const sessionId = await logIn(app, 'bob@example.com', 'b4l0u');
+  const response = await send(app, 'DELETE', '/sessions', undefined, 'form', sessionId);
+  t.equal(response.statusCode, 302);
+  t.equal(response.headers.location, '/');
+  t.match(String(response.headers['set-cookie']), /^session_id=; Max-Age=0; Path=\/;.*HttpOnly/, 'the cookie is cleared');
+  t.equal((await db.findUserBy({ email: 'bob@example.com' })).sessionId, null, 'the session is destroyed');
+
+  const landing = await app.inject({ method: 'GET', url: String(response.headers.location) });
+  t.same(landing.json(), { message: 'Bienvenue' }, 'a client that follows lands on GET /');
+
+  const again = await send(app, 'DELETE', '/sessions', undefined, 'form', sessionId);
+  t.equal(again.statusCode, 403, 'the old cookie no longer names a session');
+});
+
+t.test('DELETE /sessions only ends the session of the cookie sent', async (t) => {
+  const { app, db } = await testApp(t);
+  await signUp(app, 'bob@example.com', 'b4l0u');
+  await signUp(app, 'alice@example.com', 'l1c3');
+  const bob = await logIn(app, 'bob@example.com', 'b4l0u');
+  const alice = await logIn(app, 'alice@example.com', 'l1c3');
+  t.equal((await send(app, 'DELETE', '/sessions', undefined, 'form', bob)).statusCode, 302);
+  t.equal((await db.findUserBy({ email: 'alice@example.com' })).sessionId, alice, 'the other user stays logged in');
+});
+
+t.test('DELETE /sessions without a valid session cookie is a 403', async (t) => {
+  const { app, db } = await testApp(t);
+  await signUp(app, 'bob@example.com', 'b4l0u');
+  const sessionId = await logIn(app, 'bob@example.com', 'b4l0u');
+  const attempts: Array<[string, Record<string, string>]> = [
+    ['no cookie', {}],
+    ['an unknown session id', { cookie: 'session_id=3f1c3cb4-34e8-4c61-9f0a-2f5b9b52c0de' }],
+    ['an empty session id', { cookie: 'session_id=' }],
+    ['another cookie only', { cookie: 'theme=dark' }],
+    ['a NUL byte, percent-encoded', { cookie: 'session_id=%00' }],
+    ['a session id far too long', { cookie: `session_id=${'a'.repeat(5000)}` }],
+  ];
+  for (const [what, headers] of attempts) {
+    const response = await app.inject({ method: 'DELETE', url: '/sessions', headers });
+    t.equal(response.statusCode, 403, what);
+    t.match(response.json(), { statusCode: 403, message: /no valid session/ }, what);
+  }
+  t.equal((await db.findUserBy({ email: 'bob@example.com' })).sessionId, sessionId, 'the real session is untouched');
+});

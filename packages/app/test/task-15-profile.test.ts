@@ -1,0 +1,33 @@
+import t from 'tap';
+import { logIn, send, signUp, testApp } from './fixtures/app.ts';
+
+t.test('GET /profile answers the email of the session\'s user', async (t) => {
+  const { app } = await testApp(t);
+  await signUp(app, 'Bob@Example.com', 'b4l0u');
+  await signUp(app, 'alice@example.com', 'l1c3');
+  const bob = await logIn(app, 'bob@example.com', 'b4l0u');
+  const alice = await logIn(app, 'alice@example.com', 'l1c3');
+  const response = await send(app, 'GET', '/profile', undefined, 'form', bob);
+  t.equal(response.statusCode, 200);
+  t.same(response.json(), { email: 'Bob@Example.com' }, 'the email as registered');
+  t.same((await send(app, 'GET', '/profile', undefined, 'form', alice)).json(), { email: 'alice@example.com' });
+});
+
+t.test('GET /profile without a valid session cookie is a 403', async (t) => {
+  const { app } = await testApp(t);
+  await signUp(app, 'bob@example.com', 'b4l0u');
+  await logIn(app, 'bob@example.com', 'b4l0u');
+  const attempts: Array<[string, Record<string, string>]> = [
+    ['no cookie', {}],
+    ['an unknown session id', { cookie: 'session_id=3f1c3cb4-34e8-4c61-9f0a-2f5b9b52c0de' }],
+    ['an empty session id', { cookie: 'session_id=' }],
+    ['a NUL byte, percent-encoded', { cookie: 'session_id=%00' }],
+    ['non-ASCII text', { cookie: 'session_id=%C3%A9t%C3%A9' }],
+    ['a session id far too long', { cookie: `session_id=${'a'.repeat(5000)}` }],
+  ];
+  for (const [what, headers] of attempts) {
+    const response = await app.inject({ method: 'GET', url: '/profile', headers });
+    t.equal(response.statusCode, 403, what);
+    t.match(response.json(), { statusCode: 403, message: /no valid session/ }, what);
+  }
+});

@@ -1,0 +1,116 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import t from 'tap';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { buildApp, runE2E, stepNames, type StepResult } from '@hallpass/app';
+import { testDB } from '@hallpass/db/testing';
+
+const cli = fileURLToPath(new URL('../src/e2e-cli.ts', import.meta.url));
+
+type Tamper = (request: FastifyRequest, reply: FastifyReply, payload: unknown) => unknown;
+
+/** The real service listening on a free port; `tamper` lets a test break one answer on the way out. */
+async function startService(t: { teardown(fn: () => unknown): void }) {
+  const app = await buildApp({ db: await testDB(t), bcryptCost: 4 });
+  const state: { tamper: Tamper | undefined } = { tamper: undefined };
+  app.addHook('onSend', async (request, reply, payload) => (state.tamper === undefined ? payload : state.tamper(request, reply, payload)));
+  t.teardown(() => app.close());
+  const url = await app.listen({ host: '127.0.0.1', port: 0 });
+  return { url, state };
+}
+
+/** A port nothing listens on. */
+async function closedPort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  server.close();
+  await once(server, 'close');
+  return port;
+}
+
+function runCli(args: string[]): Promise<{ code: number | null; output: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  return once(child, 'exit').then(([code]) => ({ code: code as number | null, output }));
+}
+
+t.test('the client walks the whole flow against a running server, step by step', async (t) => {
+  const { url } = await startService(t);
+  const reported: StepResult[] = [];
+  const result = await runE2E(url, { report: (step, index, total) => {
+    t.equal(index, reported.length);
+    t.equal(total, stepNames.length);
+    reported.push(step);
+  } });
+  t.ok(result.ok, JSON.stringify(result.steps.filter((s) => !s.ok)));
+  t.equal(result.steps.length, 9);
+  t.same(result.steps.map((s) => s.name), stepNames);
+  t.same(reported, result.steps, 'every step was reported as it ran');
+  t.match(result.email, /^e2e-\d+-[0-9a-f]{8}@example\.com$/);
+
+  const again = await runE2E(url);
+  t.ok(again.ok, 'it can run again: each run uses a new account');
+  t.not(again.email, result.email);
+});
+
+t.test('the client stops at the first step that does not get what the contract says', async (t) => {
+  const { url, state } = await startService(t);
+  const port = await closedPort();
+  const unreachable = await runE2E(`http://127.0.0.1:${port}`);
+  t.notOk(unreachable.ok);
+  t.equal(unreachable.steps.length, 1, 'it stops at the first step');
+  t.match(unreachable.steps[0], { ok: false, detail: /cannot reach http:\/\/127\.0\.0\.1:\d+: .*ECONNREFUSED/ });
+
+  const cases: Array<[string, Tamper, number, RegExp]> = [
+    ['a status that is not the expected one, with a body that is not JSON', (request, reply, payload) => {
+      if (request.url === '/users') {
+        reply.code(500).header('content-type', 'text/plain');
+        return 'oops';
+      }
+      return payload;
+    }, 0, /expected status 200, got 500 "oops"/],
+    ['a body that is not the expected one', (request, _reply, payload) => (request.url === '/users' ? JSON.stringify({ email: 'someone@else.com', message: 'user created' }) : payload), 0, /expected body .*got .*someone@else/],
+    ['no session cookie on log-in', (request, reply, payload) => {
+      if (request.method === 'POST' && request.url === '/sessions') reply.removeHeader('set-cookie');
+      return payload;
+    }, 3, /expected a session_id cookie/],
+    ['a log-out that redirects elsewhere', (request, reply, payload) => {
+      if (request.method === 'DELETE') reply.header('location', '/elsewhere');
+      return payload;
+    }, 5, /expected Location: \/, got "\/elsewhere"/],
+    ['a reset answer without a token', (request, _reply, payload) => (request.method === 'POST' && request.url === '/reset_password' ? 'null' : payload), 6, /expected a reset_token, got null/],
+  ];
+  for (const [what, tamper, failingStep, detail] of cases) {
+    state.tamper = tamper;
+    const result = await runE2E(url);
+    t.notOk(result.ok, what);
+    t.equal(result.steps.length, failingStep + 1, `${what}: stops at step ${failingStep + 1}`);
+    t.match(result.steps.at(-1), { ok: false, name: stepNames[failingStep], detail }, what);
+    t.ok(result.steps.slice(0, -1).every((s) => s.ok), `${what}: the steps before passed`);
+  }
+});
+
+t.test('`pnpm e2e [baseUrl]` prints a line per step and exits 0, or 1 at the first failure', async (t) => {
+  const { url } = await startService(t);
+  const passed = await runCli([url]);
+  t.equal(passed.code, 0, passed.output);
+  t.match(passed.output, `end-to-end walk against ${url}`);
+  for (let step = 1; step <= 9; step++) t.match(passed.output, new RegExp(`^ok {3}${step}/9 `, 'm'));
+  t.match(passed.output, /all 9 steps passed/);
+
+  const failed = await runCli([`http://127.0.0.1:${await closedPort()}`]);
+  t.equal(failed.code, 1);
+  t.match(failed.output, /^FAIL 1\/9 sign up \(POST \/users\): cannot reach/m);
+  t.match(failed.output, /stopped at the first failure/);
+
+  for (const bad of ['not a url', 'ftp://127.0.0.1/']) {
+    const usage = await runCli([bad]);
+    t.equal(usage.code, 2, bad);
+    t.match(usage.output, /usage: pnpm e2e \[baseUrl\]/);
+  }
+});
