@@ -61,6 +61,9 @@ export async function verifyPassword(password: string, hashedPassword: string): 
   // #region task-08
   // The same rule as for hashing: a longer password could match on its first 72 bytes alone.
   checkPasswordInput(password);
+  if (typeof hashedPassword !== 'string') {
+    throw new InvalidArgumentError(`hashedPassword must be a string, got ${typeName(hashedPassword)}`);
+  }
   return bcrypt.compare(password, hashedPassword);
   // #stub
   // throw new TaskNotDoneError(8, 'write `verifyPassword`: compare the password with the stored bcrypt hash');

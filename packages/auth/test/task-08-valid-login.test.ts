@@ -62,4 +62,6 @@ t.test('verifyPassword compares a password with a bcrypt hash', async (t) => {
   t.equal(await verifyPassword('b4l0u', hash), true);
   t.equal(await verifyPassword('b4l0U', hash), false);
   await t.rejects(verifyPassword('b'.repeat(73), hash), { code: 'ERR_INVALID_ARGUMENT' });
+  t.equal(await verifyPassword('b4l0u', 'not a bcrypt hash'), false, 'a malformed hash matches nothing');
+  await t.rejects(verifyPassword('b4l0u', null as never), { code: 'ERR_INVALID_ARGUMENT', message: 'hashedPassword must be a string, got null' });
 });
