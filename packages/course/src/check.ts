@@ -52,7 +52,6 @@ export async function check(course: Course, io: Io, options: CheckOptions = {}):
   try {
     const tree = await StagedTree.create(course, dir);
     await tree.linkNodeModules(course);
-    const staged: Course = { root: dir, tasks: course.tasks };
     const graph = await packageGraph(dir);
     const withRegion = tree.taskIds;
     const missing = new Set<Task>();

@@ -1,6 +1,6 @@
 /** The files a course is made of, and the task regions in them. */
 import { execFile } from 'node:child_process';
-import { access, readFile, readdir } from 'node:fs/promises';
+import { access, lstat, readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Course } from './course.ts';
@@ -26,8 +26,9 @@ export async function courseFiles(root: string): Promise<string[]> {
   if (await exists(join(root, '.git'))) {
     const { stdout } = await run('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: root, maxBuffer: 64 * 1024 * 1024 });
     const listed = [...new Set(stdout.split('\0').filter((file) => file !== ''))];
-    const present = await Promise.all(listed.map((file) => exists(join(root, file))));
-    files = listed.filter((_, index) => present[index]);
+    const kept = listed.filter((file) => !file.split('/').some((part) => SKIPPED.has(part)));
+    const present = await Promise.all(kept.map((file) => lstat(join(root, file)).then((stat) => stat.isFile(), () => false)));
+    files = kept.filter((_, index) => present[index]);
   } else {
     files = await walk(root, '');
   }

@@ -90,7 +90,7 @@ export function parseMarkers(file: string, text: string, known: ReadonlySet<numb
       open.pop();
       return;
     }
-    if (current?.stub != null && line.trim() !== '' && !COMMENTED.test(line)) {
+    if (current !== undefined && current.stub !== null && line.trim() !== '' && !COMMENTED.test(line)) {
       throw new MarkerError(file, where, `stub line of task-${pad(current.task)} is not commented with \`// \``);
     }
   });
@@ -148,7 +148,8 @@ export function render(source: MarkedSource, solved: (task: number) => boolean, 
 /** `    // throw x;` → `    throw x;`: the comment mark goes, the indentation stays. */
 function uncomment(line: string): string {
   const match = COMMENTED.exec(line);
-  return match === null ? line : match[1]! + match[2]!;
+  if (match === null || match[2]!.trim() === '') return match === null ? line : '';
+  return match[1]! + match[2]!;
 }
 
 function pad(id: number): string {

@@ -128,7 +128,7 @@ function fileResult(task: Task, point: Result, state: FileState | undefined, std
   const base = { task, passed: counts.pass, failed: counts.fail, total: counts.count };
   if (point.ok) return { ...base, status: 'pass', message: null, at: null, diff: null };
   const first = state?.first;
-  if (first != null) {
+  if (first !== null && first !== undefined) {
     const { diag } = first.result as { diag: { at?: { fileName?: string; lineNumber?: number }; diff?: string } | null };
     const at = diag?.at?.fileName !== undefined ? `packages/${task.package}/${diag.at.fileName}:${diag.at.lineNumber}` : null;
     return { ...base, status: 'fail', message: [...first.path, first.result.name].join(' › '), at, diff: diag?.diff?.trimEnd() ?? null };
@@ -141,8 +141,9 @@ function fileResult(task: Task, point: Result, state: FileState | undefined, std
 
 /** The error line tap's child printed for this file, if one names it. */
 function crashReason(stderr: string, file: string): string {
-  const line = stderr.split('\n').find((text) => /Error\b/.test(text) && text.includes(file));
-  return line === undefined ? '' : `: ${line.trim()}`;
+  const lines = stderr.split('\n');
+  const index = lines.findIndex((text, at) => /\w*Error\b/.test(text) && lines.slice(at, at + 6).some((near) => near.includes(file)));
+  return index === -1 ? '' : `: ${lines[index]!.trim()}`;
 }
 
 function firstLine(text: string): string {

@@ -35,6 +35,7 @@ export async function createWorkspace(course: Course, target: string, io: Io, op
   await mkdir(dir, { recursive: true });
   const tree = await StagedTree.create(course, dir);
   await tree.render(() => false, { keepMarkers: true });
+  await mkdir(join(dir, STATE_DIR), { recursive: true });
   await writeFile(join(dir, MARKER), `${JSON.stringify({ course: 'hallpass', tasks: course.tasks.length, created: new Date().toISOString() }, null, 2)}\n`);
   await writeFile(join(dir, STATE_DIR, '.gitignore'), 'results.json\n');
   if (options.git !== false) await gitInit(dir, io);

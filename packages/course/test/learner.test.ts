@@ -1,0 +1,134 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import t from 'tap';
+import type { Course } from '../src/course.ts';
+import { hint, list, verify, watch } from '../src/learner.ts';
+import type { TaskResult } from '../src/runner.ts';
+import { createWorkspace } from '../src/workspace.ts';
+import { fixtureTasks, linkTools, makeFixture, recorder } from './fixture.ts';
+
+/** A learner workspace of the fixture course, installed. */
+async function workspace(t: Tap.Test): Promise<Course> {
+  const course = await makeFixture(t);
+  const dir = await mkdtemp(join(tmpdir(), 'hallpass-learner-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  await createWorkspace(course, dir, recorder(), { git: false });
+  await linkTools(dir);
+  return { root: dir, tasks: fixtureTasks };
+}
+
+/** Replaces a task's stub by an answer, as a learner would. */
+async function solve(course: Course, file: string, stub: string, answer: string): Promise<void> {
+  const path = join(course.root, file);
+  const text = await readFile(path, 'utf8');
+  if (!text.includes(stub)) throw new Error(`no "${stub}" in ${file}`);
+  await writeFile(path, text.replace(stub, answer));
+}
+
+t.test('verify points at the first task to do, and moves on as tasks are solved', async (t) => {
+  const course = await workspace(t);
+  let io = recorder();
+  t.equal(await verify(course, io), 1);
+  t.match(io.out(), /✗ Task 00: add two numbers  \(packages\/demo\)\n  0 of 2 tests pass\n  read:    docs\/tasks\/00-add\.md\n  failing: add adds › task 00 is not done yet: write add\n/);
+  t.match(io.out(), /  re-run:  pnpm grade --task 0\n  stuck\?   pnpm course hint 0\n/);
+
+  io = recorder();
+  t.equal(await hint(course, io), 0);
+  t.equal(io.out(), 'Hints for task 00: add two numbers  (docs/tasks/00-add.md)\n\n- Use `+`.\n', 'the hints of the current task');
+
+  await solve(course, 'packages/demo/src/math.ts', "throw new Error('task 00 is not done yet: write add');", 'return a - b;');
+  io = recorder();
+  t.equal(await verify(course, io), 1);
+  t.match(io.out(), /failing: add adds › should be equal\n           at packages\/demo\/test\/task-00-add\.test\.ts:4\n           --- expected\n/);
+
+  await solve(course, 'packages/demo/src/math.ts', 'return a - b;', 'return a + b + state.offset;');
+  io = recorder();
+  t.equal(await verify(course, io), 1);
+  t.match(io.out(), /^✓ 00 add two numbers\n\n✗ Task 01: double a number/);
+
+  io = recorder();
+  t.equal(await list(course, io), 0);
+  t.match(io.err(), /running the tests of 1 task changed since their last run/, 'task 00 and 01 come from the cache');
+  t.match(io.out(), /done\s+00\s+add two numbers\s+demo\s+2\/2\nnext →\s+01\s+double a number\s+demo\s+0\/1\nto do\s+02\s+greet someone\s+demo\s+0\/0\n/);
+  t.match(io.out(), /1 of 3 tasks done; next: task 01 \(pnpm course verify\)/);
+  io = recorder();
+  t.equal(await verify(course, io), 1);
+  t.match(io.out(), /^✓ 00 add two numbers \(unchanged\)\n\n✗ Task 01/, 'nothing changed: results come from the cache');
+
+  io = recorder();
+  t.equal(await hint(course, io), 0);
+  t.match(io.out(), /^Hints for task 01: double a number/);
+  await t.rejects(hint(course, recorder(), fixtureTasks[2]), /docs\/tasks\/02-greet\.md has no "## Hints" section/);
+  await rm(join(course.root, 'docs/tasks/02-greet.md'));
+  await t.rejects(hint(course, recorder(), fixtureTasks[2]), /task 02 has no page yet/);
+
+  await solve(course, 'packages/demo/src/math.ts', "throw new Error('task 01 is not done yet: write double');", 'return add(a, a);');
+  await solve(course, 'packages/demo/src/greet.ts', "export function greet(_name: string): string {\n  throw new Error('task 02 is not done yet: write greet');\n}", 'export const greet = (name: string): string => `Hello, ${name}!`;');
+  io = recorder();
+  t.equal(await verify(course, io), 0);
+  t.match(io.out(), /✓ 00 add two numbers\n✓ 01 double a number\n✓ 02 greet someone\n\nAll 3 tasks pass/);
+  io = recorder();
+  t.equal(await list(course, io), 0);
+  t.equal(io.err(), '', 'nothing to re-run');
+  t.match(io.out(), /3 of 3 tasks done: the course is complete/);
+  io = recorder();
+  t.equal(await hint(course, io), 0);
+  t.match(io.out(), /Every task passes: no hints needed/);
+
+  await writeFile(join(course.root, '.course/results.json'), 'not json');
+  io = recorder();
+  t.equal(await list(course, io), 0, 'a damaged cache only means running the tests again');
+  t.match(io.err(), /running the tests of 3 tasks/);
+});
+
+t.test('watch runs the current task, again on every change, and stops on abort', async (t) => {
+  const course = await workspace(t);
+  const io = recorder();
+  const stop = new AbortController();
+  const runs: (TaskResult | null)[] = [];
+  let ran: () => void = () => {};
+  const next = (): Promise<void> => new Promise((resolve) => (ran = resolve));
+  let first = next();
+  const watching = watch(course, io, stop.signal, {
+    debounce: 50,
+    onRun: (failing) => {
+      runs.push(failing);
+      ran();
+    },
+  });
+  await first;
+  t.equal(runs[0]?.task.id, 0);
+  t.match(io.out(), /✗ Task 00: add two numbers[\s\S]*watching packages\/ for changes \(Ctrl-C to stop\)/);
+
+  first = next();
+  await writeFile(join(course.root, 'packages/demo/node_modules/ignored.txt'), 'installs do not count');
+  await writeFile(join(course.root, 'packages/demo/package.json.bak'), 'a change in the package folder');
+  await solve(course, 'packages/demo/src/math.ts', "throw new Error('task 00 is not done yet: write add');", 'return a + b + state.offset;');
+  await first;
+  t.equal(runs[1]?.task.id, 1, 'the next task after a change');
+  t.equal(runs.length, 2, 'changes close together make one run');
+
+  stop.abort();
+  t.equal(await watching, 0);
+  t.match(io.out(), /stopped watching\n$/);
+});
+
+t.test('watch stops at once when aborted before its first run ends', async (t) => {
+  const course = await workspace(t);
+  const io = recorder();
+  const stop = new AbortController();
+  stop.abort();
+  t.equal(await watch(course, io, stop.signal), 0);
+  t.notMatch(io.out(), /Task 00/);
+});
+
+t.test('every task done: watch says so', async (t) => {
+  const course = await makeFixture(t);
+  const io = recorder();
+  const stop = new AbortController();
+  const done = new Promise<TaskResult | null>((resolve) => void watch(course, io, stop.signal, { onRun: resolve }));
+  t.equal(await done, null);
+  stop.abort();
+  t.match(io.out(), /All 3 tasks pass/);
+});

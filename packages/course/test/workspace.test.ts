@@ -1,0 +1,62 @@
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import t from 'tap';
+import { check } from '../src/check.ts';
+import { createWorkspace, isWorkspace } from '../src/workspace.ts';
+import { M, linkTools, makeFixture, recorder } from './fixture.ts';
+
+const run = promisify(execFile);
+
+async function target(t: { teardown(fn: () => unknown): void }): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'hallpass-learner-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+t.test('course new writes the course with every task stubbed, and it type-checks', async (t) => {
+  const course = await makeFixture(t);
+  const parent = await target(t);
+  const io = recorder(parent);
+  const dir = await createWorkspace(course, 'learn', io);
+  t.equal(dir, join(parent, 'learn'));
+  t.match(io.out(), /Learner workspace written to .*learn: 3 tasks to do\.\n\nNext:\n  cd learn\n  pnpm install\n/);
+
+  const math = await readFile(join(dir, 'packages/demo/src/math.ts'), 'utf8');
+  t.notMatch(math, 'return a + b + state.offset;', 'no solution line is left');
+  t.notMatch(math, 'return add(a, a);');
+  t.match(math, `  ${M.region('00')}\n  throw new Error('task 00 is not done yet: write add');\n  ${M.end}`, 'the stub, between its markers');
+  t.notMatch(await readFile(join(dir, 'packages/demo/src/greet.ts'), 'utf8'), 'Hello, ${name}');
+  t.equal(await readFile(join(dir, 'README.md'), 'utf8'), await readFile(join(course.root, 'README.md'), 'utf8'), 'docs are copied as they are');
+  t.ok(await readFile(join(dir, 'docs/tasks/00-add.md'), 'utf8'));
+  t.ok(await isWorkspace(dir));
+  t.equal(await readFile(join(dir, '.course/.gitignore'), 'utf8'), 'results.json\n');
+  const { stdout: log } = await run('git', ['log', '--oneline'], { cwd: dir });
+  t.match(log, /Start the hallpass course/, 'a git repository with one commit');
+
+  await linkTools(dir);
+  await t.resolves(run(process.execPath, [join(dir, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], { cwd: dir }), 'the stubbed tree type-checks');
+
+  await t.rejects(createWorkspace(course, 'learn', io), { name: 'CourseError', message: /learn is not empty/ }, 'refuses a non-empty folder');
+  await t.rejects(createWorkspace({ ...course, root: dir }, join(parent, 'again'), io), { message: /already a learner workspace/ });
+  await t.rejects(check({ ...course, root: dir }, io), { message: /this is a learner workspace/ });
+  await writeFile(join(parent, 'a-file'), '');
+  await t.rejects(createWorkspace(course, 'a-file', io), { message: /cannot use .*a-file: ENOTDIR/ });
+});
+
+t.test('course new --no-git, into an existing empty folder, from a copy without git', async (t) => {
+  const course = await makeFixture(t);
+  const dir = await target(t);
+  await mkdir(join(dir, 'empty'));
+  const io = recorder(dir);
+  await createWorkspace(course, join(dir, 'empty'), io, { git: false });
+  await t.rejects(run('git', ['log'], { cwd: join(dir, 'empty') }));
+  t.match(io.out(), /cd empty/);
+  const same = recorder(join(dir, 'empty'));
+  await rm(join(dir, 'empty'), { recursive: true });
+  await mkdir(join(dir, 'empty'));
+  await createWorkspace(course, '.', same, { git: false });
+  t.match(same.out(), /  cd \.\n/);
+});
