@@ -16,11 +16,11 @@ t.test('check passes on a well staged course and prints a row per task', async (
   t.equal(await check(course, io, { keep: false, jobs: 2 }), 0, io.err());
   const out = io.out();
   t.match(out, /^staging check of 3 tasks in .*hallpass-check-/);
-  t.match(out, /00  add two numbers\s+fails 0\/2\s+passes 2\/2\s+unaffected/);
-  t.match(out, /    stub: add adds › task 00 is not done yet: write add\n/);
-  t.match(out, /01  double a number\s+fails 0\/1\s+passes 1\/1\s+1 re-run, pass/);
-  t.match(out, /02  greet someone\s+fails 0\/0\s+passes 1\/1\s+2 re-run, pass/);
-  t.match(out, /    stub: the test file exited with code 1 before any test ran: .*Error: task 02 is not done yet: write greet/);
+  t.match(out, /00 {2}add two numbers\s+fails 0\/2\s+passes 2\/2\s+unaffected/);
+  t.match(out, / {4}stub: add adds › task 00 is not done yet: write add\n/);
+  t.match(out, /01 {2}double a number\s+fails 0\/1\s+passes 1\/1\s+1 re-run, pass/);
+  t.match(out, /02 {2}greet someone\s+fails 0\/0\s+passes 1\/1\s+2 re-run, pass/);
+  t.match(out, / {4}stub: the test file exited with code 1 before any test ran: .*Error: task 02 is not done yet: write greet/);
   t.match(out, /staging OK/);
 });
 
@@ -35,7 +35,7 @@ t.test('check names the task that breaks the staging', async (t) => {
   t.match(err, /task 02: solving it breaks task 00's tests \(with tasks ≤ 02 solved\): add adds › should be equal/);
   t.match(err, /task 01: the tree with tasks ≤ 01 solved does not type-check:\n.*greet\.ts.*notDefinedAnywhere/);
   t.match(err, /staged tree kept in /);
-  t.match(io.out(), /01  double a number\s+PASSES 1\/1/);
+  t.match(io.out(), /01 {2}double a number\s+PASSES 1\/1/);
 });
 
 t.test('check reports tasks without a test file or a region, and can skip type-checking', async (t) => {
@@ -44,7 +44,7 @@ t.test('check reports tasks without a test file or a region, and can skip type-c
   const io = recorder(course.root);
   t.equal(await check(course, io, { typecheck: false }), 1);
   t.match(io.out(), /\(types not checked\)/);
-  t.match(io.out(), /02  greet someone\s+no test file\s+no test file/);
+  t.match(io.out(), /02 {2}greet someone\s+no test file\s+no test file/);
   t.match(io.err(), /task 02: no test file \(packages\/demo\/test\/task-02-greet\.test\.ts\)/);
   t.match(io.err(), /task 02: no `\/\/ #region task-02` in the sources/);
 });

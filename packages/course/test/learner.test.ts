@@ -30,8 +30,8 @@ t.test('verify points at the first task to do, and moves on as tasks are solved'
   const course = await workspace(t);
   let io = recorder();
   t.equal(await verify(course, io), 1);
-  t.match(io.out(), /✗ Task 00: add two numbers  \(packages\/demo\)\n  0 of 2 tests pass\n  read:    docs\/tasks\/00-add\.md\n  failing: add adds › task 00 is not done yet: write add\n/);
-  t.match(io.out(), /  re-run:  pnpm grade --task 0\n  stuck\?   pnpm course hint 0\n/);
+  t.match(io.out(), /✗ Task 00: add two numbers {2}\(packages\/demo\)\n {2}0 of 2 tests pass\n {2}read: {4}docs\/tasks\/00-add\.md\n {2}failing: add adds › task 00 is not done yet: write add\n/);
+  t.match(io.out(), / {2}re-run: {2}pnpm grade --task 0\n {2}stuck\? {3}pnpm course hint 0\n/);
 
   io = recorder();
   t.equal(await hint(course, io), 0);
@@ -40,7 +40,7 @@ t.test('verify points at the first task to do, and moves on as tasks are solved'
   await solve(course, 'packages/demo/src/math.ts', "throw new Error('task 00 is not done yet: write add');", 'return a - b;');
   io = recorder();
   t.equal(await verify(course, io), 1);
-  t.match(io.out(), /failing: add adds › should be equal\n           at packages\/demo\/test\/task-00-add\.test\.ts:4\n           --- expected\n/);
+  t.match(io.out(), /failing: add adds › should be equal\n {11}at packages\/demo\/test\/task-00-add\.test\.ts:4\n {11}--- expected\n/);
 
   await solve(course, 'packages/demo/src/math.ts', 'return a - b;', 'return a + b + state.offset;');
   io = recorder();

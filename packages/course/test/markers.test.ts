@@ -1,5 +1,6 @@
 import t from 'tap';
-import { MarkerError, mayHaveMarkers, parseMarkers, regionTasks, render } from '../src/markers.ts';
+import type { MarkerError} from '../src/markers.ts';
+import { mayHaveMarkers, parseMarkers, regionTasks, render } from '../src/markers.ts';
 import { M } from './fixture.ts';
 
 const known = new Set([0, 1, 2, 3, 21]);

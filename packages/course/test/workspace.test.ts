@@ -22,7 +22,7 @@ t.test('course new writes the course with every task stubbed, and it type-checks
   const io = recorder(parent);
   const dir = await createWorkspace(course, 'learn', io);
   t.equal(dir, join(parent, 'learn'));
-  t.match(io.out(), /Learner workspace written to .*learn: 3 tasks to do\.\n\nNext:\n  cd learn\n  pnpm install\n/);
+  t.match(io.out(), /Learner workspace written to .*learn: 3 tasks to do\.\n\nNext:\n {2}cd learn\n {2}pnpm install\n/);
 
   const math = await readFile(join(dir, 'packages/demo/src/math.ts'), 'utf8');
   t.notMatch(math, 'return a + b + state.offset;', 'no solution line is left');
@@ -58,5 +58,5 @@ t.test('course new --no-git, into an existing empty folder, from a copy without 
   await rm(join(dir, 'empty'), { recursive: true });
   await mkdir(join(dir, 'empty'));
   await createWorkspace(course, '.', same, { git: false });
-  t.match(same.out(), /  cd \.\n/);
+  t.match(same.out(), / {2}cd \.\n/);
 });
