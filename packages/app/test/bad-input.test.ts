@@ -156,3 +156,14 @@ t.test('cookie-only routes ignore bodies and refuse junk sessions with a 403', a
     }
   }
 });
+
+t.test('an email of 251 to 254 characters passes the field rule but not the 250-character column: a 400, nothing written', async (t) => {
+  const fixture = await setUp(t);
+  const email = `${'b'.repeat(240)}@example.com`; // 252 characters
+  const signUp = await send(fixture.app, 'POST', '/users', { email, password: 'b4l0u' }, 'json');
+  assertClientError(t, signUp, 400, 'sign-up');
+  t.match(signUp.json(), { code: 'ERR_INVALID_ARGUMENT', message: /at most 250 characters/ });
+  t.equal((await send(fixture.app, 'POST', '/sessions', { email, password: 'b4l0u' })).statusCode, 401, 'no such account can log in');
+  t.equal((await send(fixture.app, 'POST', '/reset_password', { email })).statusCode, 403, 'nor ask for a reset');
+  t.same(await usersWritten(fixture), [{ email: 'bob@example.com', session_id: null, reset_token: null }], 'nothing was written');
+});
