@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { CourseError, affectedPackages, packageGraph, type Course } from './course.ts';
 import { docsProblems } from './docs.ts';
 import { exists } from './files.ts';
-import { seconds, type Io } from './io.ts';
+import { plural, seconds, type Io } from './io.ts';
 import { taskNumber, testFile, type Task } from './manifest.ts';
 import { runTasks, type TaskResult } from './runner.ts';
 import { StagedTree } from './stage.ts';
@@ -120,7 +120,7 @@ export async function check(course: Course, io: Io, options: CheckOptions = {}):
 
     say(`\n${tasks.length} tasks checked in ${seconds(Date.now() - started)}\n`);
     if (problems.length > 0) {
-      io.stderr.write(`\nSTAGING BROKEN (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${problems.map((problem) => `  - ${problem}`).join('\n')}\n`);
+      io.stderr.write(`\nSTAGING BROKEN (${plural(problems.length, 'problem')}):\n${problems.map((problem) => `  - ${problem}`).join('\n')}\n`);
       return 1;
     }
     say('staging OK: every stub fails its task, every solution passes it, no solution breaks an earlier task\n');
@@ -142,7 +142,7 @@ function typeErrors(dir: string): Promise<string | null> {
     execFile(process.execPath, args, { cwd: dir, maxBuffer: 16 * 1024 * 1024 }, (error, stdout) => {
       if (error === null) return resolve(null);
       const lines = stdout.split('\n').filter((line) => line.trim() !== '');
-      resolve(lines.slice(0, 10).map((line) => `      ${line}`).join('\n') + (lines.length > 10 ? `\n      … ${lines.length - 10} more lines` : ''));
+      resolve([...lines.slice(0, 10).map((line) => `      ${line}`), `      (${lines.length} lines from tsc; at most 10 shown)`].join('\n'));
     });
   });
 }

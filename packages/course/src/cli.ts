@@ -1,6 +1,6 @@
 /** The command lines: `pnpm grade …` and `pnpm course …`. */
 import { CourseError, UsageError, taskById, type Course } from './course.ts';
-import { check } from './check.ts';
+import { check, type CheckOptions } from './check.ts';
 import { writeTaskIndex, docsProblems, INDEX_PAGE } from './docs.ts';
 import { gradeUsage } from './grade.ts';
 import type { Io } from './io.ts';
@@ -96,10 +96,12 @@ export async function course(argv: string[], context: CliContext): Promise<numbe
     }
     case 'check': {
       const { positional, options } = flags(rest, { '--no-typecheck': 'flag', '--keep': 'flag', '--jobs': 'value' });
-      noMore(positional, 'course check');
       const jobs = options.get('--jobs');
       if (jobs !== undefined && !/^[1-9]\d*$/.test(jobs as string)) throw new UsageError('--jobs takes a positive number');
-      return check(course, io, { typecheck: !options.has('--no-typecheck'), keep: options.has('--keep'), jobs: jobs === undefined ? undefined : Number(jobs) });
+      const checkOptions: CheckOptions = { typecheck: !options.has('--no-typecheck'), keep: options.has('--keep') };
+      if (jobs !== undefined) checkOptions.jobs = Number(jobs);
+      noMore(positional, 'course check');
+      return check(course, io, checkOptions);
     }
     case 'docs': {
       const { positional, options } = flags(rest, { '--check': 'flag' });

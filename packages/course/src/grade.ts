@@ -5,7 +5,7 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { UsageError, taskById, type Course } from './course.ts';
-import { table, type Io } from './io.ts';
+import { plural, table, type Io } from './io.ts';
 import { taskNumber, type Task } from './manifest.ts';
 import { runTasks, type TaskResult } from './runner.ts';
 
@@ -93,7 +93,7 @@ export function scorecard(results: readonly TaskResult[]): string {
   const rows = [['id', 'task', 'package', 'result', 'tests']];
   for (const { task, status, passed, total } of results) rows.push([taskNumber(task), task.title, task.package, status === 'pass' ? 'pass' : 'FAIL', `${passed}/${total}`]);
   const passing = results.filter((result) => result.status === 'pass').length;
-  return `${table(rows)}\n${passing} of ${results.length} task${results.length === 1 ? '' : 's'} pass\n`;
+  return `${table(rows)}\n${passing} of ${plural(results.length, 'task')} pass\n`;
 }
 
 /** Progress on standard error: one line per finished task. */
@@ -113,7 +113,7 @@ export async function grade(argv: readonly string[], course: Course, io: Io): Pr
     return 0;
   }
   const selected = selectTasks(course, args);
-  io.stderr.write(`grading ${selected.length} task${selected.length === 1 ? '' : 's'}…\n`);
+  io.stderr.write(`grading ${plural(selected.length, 'task')}…\n`);
   const results = await runTasks(course.root, selected, { onResult: progress(io, selected.length) });
   const report = gradeReport(results);
   if (args.json === null) {

@@ -18,6 +18,11 @@ export function table(rows: readonly (readonly string[])[]): string {
   return rows.map((row) => row.map((cell, index) => (index === row.length - 1 ? cell : cell.padEnd(widths[index]!))).join('  ').trimEnd()).join('\n') + '\n';
 }
 
+/** `1 task`, `2 tasks`. */
+export function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
 /** Seconds, for people: `12.3s`. */
 export function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)}s`;

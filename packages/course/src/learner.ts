@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { dependencyClosure, packageGraph, type Course } from './course.ts';
 import { hints } from './docs.ts';
 import { courseFiles } from './files.ts';
-import { table, type Io } from './io.ts';
+import { plural, table, type Io } from './io.ts';
 import { docPage, taskNumber, testFile, type Task } from './manifest.ts';
 import { runTasks, type TaskResult } from './runner.ts';
 import { STATE_DIR } from './workspace.ts';
@@ -51,7 +51,7 @@ async function fingerprints(course: Course): Promise<Map<number, string>> {
   const result = new Map<number, string>();
   for (const task of course.tasks) {
     const hash = createHash('sha256').update(testFile(task));
-    for (const pkg of [...dependencyClosure(graph, task.package)].sort()) hash.update(`${pkg}:${perPackage.get(pkg) ?? ''}\n`);
+    for (const pkg of [...dependencyClosure(graph, task.package)].sort()) hash.update(`${pkg}:${perPackage.get(pkg)}\n`);
     result.set(task.id, hash.digest('hex'));
   }
   return result;
@@ -76,7 +76,7 @@ export async function list(course: Course, io: Io): Promise<number> {
   const state = await load(course);
   const stale = course.tasks.filter((task) => fresh(state, task) === null);
   if (stale.length > 0) {
-    io.stderr.write(`running the tests of ${stale.length} task${stale.length === 1 ? '' : 's'} changed since their last run…\n`);
+    io.stderr.write(`running the tests of ${plural(stale.length, 'task')} changed since their last run…\n`);
     await save(state, await runTasks(course.root, stale));
   }
   const results = course.tasks.map((task) => fresh(state, task)!);
@@ -155,14 +155,14 @@ function ignored(file: string): boolean {
 }
 
 export interface WatchOptions {
-  /** Quiet time after the last change before the tests run again, in ms. */
+  /** Quiet time after the last change before the tests run again, in ms (300 by default; none when options are given without it). */
   debounce?: number;
   /** Called when a run has finished (for tests). */
   onRun?: (failing: TaskResult | null) => void;
 }
 
 /** `course watch`: verify now, and again whenever a file under packages/ changes, until `signal` aborts. */
-export async function watch(course: Course, io: Io, signal?: AbortSignal, options: WatchOptions = {}): Promise<number> {
+export async function watch(course: Course, io: Io, signal?: AbortSignal, options: WatchOptions = { debounce: 300 }): Promise<number> {
   const runs = new AbortController();
   let running: Promise<void> | null = null;
   let again = false;
@@ -192,7 +192,7 @@ export async function watch(course: Course, io: Io, signal?: AbortSignal, option
   const changed = (file: string): void => {
     if (ignored(file)) return;
     clearTimeout(timer);
-    timer = setTimeout(start, options.debounce ?? 300);
+    timer = setTimeout(start, options.debounce);
   };
   const packages = join(course.root, 'packages');
   for (const pkg of await readdir(packages, { withFileTypes: true })) {

@@ -21,6 +21,9 @@ export const fixtureTasks: Task[] = [
   { id: 2, slug: 'greet', title: 'greet someone', package: 'demo' as Task['package'], original: '`greet` in greet.py' },
 ];
 
+/** Task 02's stub message: long, as real ones can be. */
+export const GREET_STUB = 'task 02 is not done yet: write greet, which greets the name it is given with a comma and an exclamation mark';
+
 /** Marker lines, built so that this file holds none itself. */
 export const M = { region: (id: string) => `// #${'region'} task-${id}`, stub: `// #${'stub'}`, end: `// #${'endregion'}` };
 
@@ -69,8 +72,8 @@ export function fixtureFiles(options: FixtureOptions = {}): Record<string, strin
     '}',
     M.stub,
     ...(options.typeError
-      ? ['// export const greet = notDefinedAnywhere;']
-      : ['// export function greet(_name: string): string {', "//   throw new Error('task 02 is not done yet: write greet');", '// }']),
+      ? ['// export const greet = notDefinedAnywhere;', '// void [n1, n2, n3, n4, n5, n6, n7, n8, n9, n10];']
+      : ['// export function greet(_name: string): string {', `//   throw new Error('${GREET_STUB}');`, '// }']),
     M.end,
     '',
   ].join('\n');
@@ -85,9 +88,12 @@ export function fixtureFiles(options: FixtureOptions = {}): Record<string, strin
       include: ['packages/*/src'],
     }),
     'README.md': `# fixture\n\nA marker example that is not a region:\n\n\`\`\`ts\n${M.region('00')}\n${M.end}\n\`\`\`\n`,
+    'packages/README.md': 'The packages of the fixture course.\n',
     'packages/demo/package.json': JSON.stringify({ name: '@fixture/demo', private: true, type: 'module' }),
     'packages/demo/src/math.ts': math,
     'packages/demo/src/greet.ts': greet,
+    // a region outside the packages: every package may see it
+    'scripts/version.ts': [M.region('02'), "export const version = '1.0.0';", M.stub, "// export const version = '0.0.0';", M.end, ''].join('\n'),
     'packages/demo/src/index.ts': "export * from './math.ts';\nexport * from './greet.ts';\n",
     'docs/tasks/00-add.md': '# Task 00 — add\n\n## Goal\n\nAdd.\n\n## Hints\n\n- Use `+`.\n\n## After\n\nNothing.\n',
     'docs/tasks/01-double.md': '# Task 01 — double\n\n## Hints\n\n- Call `add`.\n',
@@ -122,6 +128,10 @@ export async function writeFiles(root: string, files: Record<string, string>): P
 export async function linkTools(root: string): Promise<void> {
   await mkdir(join(root, 'packages/demo/node_modules'), { recursive: true });
   await symlink(tapDir, join(root, 'packages/demo/node_modules/tap'));
+  // a scoped link to a workspace package (itself), and a dangling link, as installs have
+  await mkdir(join(root, 'packages/demo/node_modules/@fixture'), { recursive: true });
+  await symlink('../..', join(root, 'packages/demo/node_modules/@fixture/demo'));
+  await symlink(join(root, 'nowhere'), join(root, 'packages/demo/node_modules/gone'));
   await mkdir(join(root, 'node_modules'), { recursive: true });
   await symlink(typescriptDir, join(root, 'node_modules/typescript'));
 }

@@ -7,7 +7,7 @@ import { gradeUsage } from '../src/grade.ts';
 import { makeFixture, recorder } from './fixture.ts';
 
 t.test('grade --json reports every selected task with its counts and first failure', async (t) => {
-  const course = await makeFixture(t, { passingStub: false, files: { 'packages/demo/src/math.ts': "export const add = (a: number, b: number) => a + b;\nexport const double = (a: number) => a;\n" } });
+  const course = await makeFixture(t, { passingStub: false, files: { 'packages/demo/src/math.ts': "export const state = { offset: 0 };\nexport const add = (a: number, b: number) => a + b;\nexport const double = (a: number) => a;\n" } });
   const io = recorder(course.root);
   t.equal(await grade(['--json', '--task', '0,1'], course, io), 1, 'a failing task fails the run');
   const report = JSON.parse(io.out()) as unknown;

@@ -6,10 +6,10 @@ import type { Course } from '../src/course.ts';
 import { hint, list, verify, watch } from '../src/learner.ts';
 import type { TaskResult } from '../src/runner.ts';
 import { createWorkspace } from '../src/workspace.ts';
-import { fixtureTasks, linkTools, makeFixture, recorder } from './fixture.ts';
+import { GREET_STUB, fixtureTasks, linkTools, makeFixture, recorder } from './fixture.ts';
 
 /** A learner workspace of the fixture course, installed. */
-async function workspace(t: Tap.Test): Promise<Course> {
+async function workspace(t: Parameters<typeof makeFixture>[0]): Promise<Course> {
   const course = await makeFixture(t);
   const dir = await mkdtemp(join(tmpdir(), 'hallpass-learner-'));
   t.teardown(() => rm(dir, { recursive: true, force: true }));
@@ -64,7 +64,7 @@ t.test('verify points at the first task to do, and moves on as tasks are solved'
   await t.rejects(hint(course, recorder(), fixtureTasks[2]), /task 02 has no page yet/);
 
   await solve(course, 'packages/demo/src/math.ts', "throw new Error('task 01 is not done yet: write double');", 'return add(a, a);');
-  await solve(course, 'packages/demo/src/greet.ts', "export function greet(_name: string): string {\n  throw new Error('task 02 is not done yet: write greet');\n}", 'export const greet = (name: string): string => `Hello, ${name}!`;');
+  await solve(course, 'packages/demo/src/greet.ts', `export function greet(_name: string): string {\n  throw new Error('${GREET_STUB}');\n}`, 'export const greet = (name: string): string => `Hello, ${name}!`;');
   io = recorder();
   t.equal(await verify(course, io), 0);
   t.match(io.out(), /✓ 00 add two numbers\n✓ 01 double a number\n✓ 02 greet someone\n\nAll 3 tasks pass/);
@@ -108,6 +108,14 @@ t.test('watch runs the current task, again on every change, and stops on abort',
   await first;
   t.equal(runs[1]?.task.id, 1, 'the next task after a change');
   t.equal(runs.length, 2, 'changes close together make one run');
+
+  // a change while the tests run: one more run once this one ends
+  const twoMore = new Promise<void>((resolve) => (ran = () => runs.length === 4 && resolve()));
+  await writeFile(join(course.root, 'packages/demo/src/notes.ts'), '// first\n');
+  await new Promise((resolve) => setTimeout(resolve, 400));
+  await writeFile(join(course.root, 'packages/demo/src/notes.ts'), '// second\n');
+  await twoMore;
+  t.equal(runs.length, 4);
 
   stop.abort();
   t.equal(await watching, 0);
