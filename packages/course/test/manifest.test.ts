@@ -20,10 +20,9 @@ t.test('paths and marker ids follow the naming convention', async (t) => {
   t.equal(findTask(99), undefined);
 });
 
-t.test('every task that is written has its test file and its page', async (t) => {
+t.test('every task has its test file and its page', async (t) => {
   for (const task of tasks) {
-    const test = await access(root + testFile(task)).then(() => true, () => false);
-    if (!test) continue; // tasks still to be written by a later issue
+    await t.resolves(access(root + testFile(task)), `${testFile(task)} exists for task ${task.id}`);
     await t.resolves(access(root + docPage(task)), `${docPage(task)} exists for task ${task.id}`);
   }
 });
