@@ -28,7 +28,7 @@ export interface RunOptions {
   onResult?: (result: TaskResult) => void;
   /** Test files run at once across all packages (default: the number of CPUs). */
   jobs?: number;
-  /** Seconds before tap stops a test file (tap's default: 30). */
+  /** Seconds before tap stops a test file: 120 by default (tap's own 30 is short for database tests on a busy machine). */
   timeout?: number;
   /** Stops the run: the tap processes are killed and the pending tasks fail. */
   signal?: AbortSignal;
@@ -81,8 +81,8 @@ async function runPackage(pkgDir: string, group: Task[], jobs: number, options: 
     for (const task of group) report(failed(task, `tap is not installed in ${pkgDir}: run \`pnpm install\``));
     return;
   }
-  const args = [tapBin, '--disable-coverage', '--reporter=tap', '--no-color', `--jobs=${jobs}`];
-  if (options.timeout !== undefined) args.push(`--timeout=${options.timeout}`);
+  const timeout = options.timeout ?? 120;
+  const args = [tapBin, '--disable-coverage', '--reporter=tap', '--no-color', `--jobs=${jobs}`, `--timeout=${timeout}`];
   const child = spawn(process.execPath, [...args, ...relative.keys()], { cwd: pkgDir, env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
   const abort = (): void => void child.kill();
   options.signal?.addEventListener('abort', abort);
@@ -100,11 +100,13 @@ async function runPackage(pkgDir: string, group: Task[], jobs: number, options: 
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   parser.on('assert', (point: Result) => {
-    const task = relative.get(point.name);
+    // a file that ran out of time gets a point named "timeout!" that names the file
+    const file = point.name === 'timeout!' ? String((point.diag as { expired?: string } | null)?.expired) : point.name;
+    const task = relative.get(file);
     /* c8 ignore next - tap reports only the files it was given */
     if (task === undefined) return;
-    relative.delete(point.name);
-    report(fileResult(task, point, files.get(point.name), stderr));
+    relative.delete(file);
+    report(fileResult(task, point, files.get(file), stderr, timeout));
   });
   child.stdout.pipe(parser);
   const closed = new Promise<void>((resolve) => child.on('close', () => resolve()));
@@ -124,20 +126,26 @@ function watchFailures(parser: Parser, path: string[], state: FileState): void {
   parser.on('child', (child: Parser) => watchFailures(child, [...path, child.name], state));
 }
 
-function fileResult(task: Task, point: Result, state: FileState | undefined, stderr: string): TaskResult {
+function fileResult(task: Task, point: Result, state: FileState | undefined, stderr: string, timeout: number): TaskResult {
   /* c8 ignore next - tap opens a subtest for every file it runs, and closes it before the file's point */
   const counts = state?.counts ?? { pass: 0, fail: 0, count: 0 };
   const base = { task, passed: counts.pass, failed: counts.fail, total: counts.count };
   if (point.ok) return { ...base, status: 'pass', message: null, at: null, diff: null };
-  const first = state?.first;
-  if (first !== null && first !== undefined) {
+  const first = state?.first ?? null;
+  const failure = first === null ? null : [...first.path, first.result.name].join(' › ');
+  // tap stops a file that runs too long with SIGALRM, and may report it as a point named "timeout!"
+  const diag = (point.diag ?? {}) as { exitCode?: number | null; signal?: string | null };
+  if (point.name === 'timeout!' || diag.signal === 'SIGALRM') {
+    const message = [`the test file timed out: still running after ${timeout}s`, failure].filter((part) => part !== null).join(' — ');
+    return { ...base, status: 'fail', message, at: null, diff: null };
+  }
+  if (first !== null) {
     const { diag } = first.result as { diag: { at?: { fileName?: string; lineNumber?: number }; diff?: string } | null };
     const at = diag?.at?.fileName !== undefined ? `packages/${task.package}/${diag.at.fileName}:${diag.at.lineNumber}` : null;
-    return { ...base, status: 'fail', message: [...first.path, first.result.name].join(' › '), at, diff: diag?.diff?.trimEnd() ?? null };
+    return { ...base, status: 'fail', message: failure, at, diff: diag?.diff?.trimEnd() ?? null };
   }
   // tap's point for a failed file says how its process ended
-  const diag = point.diag as { exitCode: number | null; signal: string | null };
-  const how = diag.signal !== null ? `was killed by ${diag.signal}` : `exited with code ${diag.exitCode}`;
+  const how = typeof diag.signal === 'string' ? `was killed by ${diag.signal}` : `exited with code ${diag.exitCode}`;
   const reason = crashReason(stderr, basename(testFile(task)));
   return { ...base, status: 'fail', message: `the test file ${how}${counts.count === 0 ? ' before any test ran' : ''}${reason}`, at: null, diff: null };
 }

@@ -75,6 +75,16 @@ t.test('failures without a place, and files killed by a signal', async (t) => {
   t.match(exited, { status: 'fail', passed: 1, total: 1, message: 'the test file exited with code 3' });
 });
 
+t.test('a test file that runs out of time fails', async (t) => {
+  const course = await makeFixture(t, {
+    files: {
+      'packages/demo/test/task-00-add.test.ts': "import t from 'tap';\nawait new Promise((r) => setTimeout(r, 20000));\nt.pass();\n",
+    },
+  });
+  const [result] = await runTasks(course.root, fixtureTasks.slice(0, 1), { timeout: 3 });
+  t.match(result, { status: 'fail', message: /^the test file timed out: still running after 3s/ });
+});
+
 t.test('a tap run that dies without a result names what it printed', async (t) => {
   const course = await makeFixture(t);
   const fake = join(course.root, 'fake-tap');
