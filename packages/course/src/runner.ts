@@ -133,8 +133,9 @@ function fileResult(task: Task, point: Result, state: FileState | undefined, std
   if (point.ok) return { ...base, status: 'pass', message: null, at: null, diff: null };
   const first = state?.first ?? null;
   const failure = first === null ? null : [...first.path, first.result.name].join(' › ');
+  // tap's point for a failed file always has diagnostics: how its process ended, or which file expired.
   // tap stops a file that runs too long with SIGALRM, and may report it as a point named "timeout!"
-  const diag = (point.diag ?? {}) as { exitCode?: number | null; signal?: string | null };
+  const diag = point.diag as { exitCode?: number | null; signal?: string | null };
   if (point.name === 'timeout!' || diag.signal === 'SIGALRM') {
     const message = [`the test file timed out: still running after ${timeout}s`, failure].filter((part) => part !== null).join(' — ');
     return { ...base, status: 'fail', message, at: null, diff: null };

@@ -39,7 +39,8 @@ export async function createWorkspace(course: Course, target: string, io: Io, op
   await writeFile(join(dir, MARKER), `${JSON.stringify({ course: 'hallpass', tasks: course.tasks.length, created: new Date().toISOString() }, null, 2)}\n`);
   await writeFile(join(dir, STATE_DIR, '.gitignore'), 'results.json\n');
   if (options.git !== false) await gitInit(dir, io);
-  const shown = relative(io.cwd, dir) || '.';
+  const fromHere = relative(io.cwd, dir);
+  const shown = fromHere.startsWith('..') ? dir : fromHere || '.';
   io.stdout.write(
     [
       `Learner workspace written to ${dir}: ${course.tasks.length} tasks to do.`,

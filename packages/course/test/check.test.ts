@@ -3,7 +3,7 @@ import { promisify } from 'node:util';
 import t from 'tap';
 import { check } from '../src/check.ts';
 import { writeTaskIndex } from '../src/docs.ts';
-import { makeFixture, recorder } from './fixture.ts';
+import { makeFixture, recorder } from './fixtures/course.ts';
 
 const run = promisify(execFile);
 

@@ -5,7 +5,7 @@ import t from 'tap';
 import { course as courseCommand, courseUsage, runCommand, type CliContext } from '../src/cli.ts';
 import { CourseError } from '../src/course.ts';
 import { INDEX_PAGE } from '../src/docs.ts';
-import { makeFixture, recorder } from './fixture.ts';
+import { makeFixture, recorder } from './fixtures/course.ts';
 
 async function cli(context: CliContext, ...argv: string[]): Promise<number> {
   return runCommand(courseCommand, argv, context, courseUsage);

@@ -5,7 +5,7 @@ import { affectedPackages, defaultCourse, dependencyClosure, packageGraph, repoR
 import { courseFiles, isMarkable, markedSources } from '../src/files.ts';
 import { tasks } from '../src/manifest.ts';
 import { runTasks } from '../src/runner.ts';
-import { fixtureTasks, makeFixture, writeFiles } from './fixture.ts';
+import { fixtureTasks, makeFixture, writeFiles } from './fixtures/course.ts';
 
 t.test('the default course is this repository and its manifest', async (t) => {
   const course = defaultCourse();

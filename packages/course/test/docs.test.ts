@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import t from 'tap';
 import { defaultCourse } from '../src/course.ts';
 import { INDEX_PAGE, docsProblems, taskIndex, writeTaskIndex } from '../src/docs.ts';
-import { makeFixture } from './fixture.ts';
+import { makeFixture } from './fixtures/course.ts';
 
 t.test('the index lists every task of the manifest with its page and test file', async (t) => {
   const course = await makeFixture(t);

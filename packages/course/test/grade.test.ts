@@ -4,7 +4,7 @@ import t from 'tap';
 import { grade, parseGradeArgs, selectTasks } from '../src/grade.ts';
 import { runCommand } from '../src/cli.ts';
 import { gradeUsage } from '../src/grade.ts';
-import { makeFixture, recorder } from './fixture.ts';
+import { makeFixture, recorder } from './fixtures/course.ts';
 
 t.test('grade --json reports every selected task with its counts and first failure', async (t) => {
   const course = await makeFixture(t, { passingStub: false, files: { 'packages/demo/src/math.ts': "export const state = { offset: 0 };\nexport const add = (a: number, b: number) => a + b;\nexport const double = (a: number) => a;\n" } });

@@ -6,7 +6,7 @@ import type { Course } from '../src/course.ts';
 import { hint, list, verify, watch } from '../src/learner.ts';
 import type { TaskResult } from '../src/runner.ts';
 import { createWorkspace } from '../src/workspace.ts';
-import { GREET_STUB, fixtureTasks, linkTools, makeFixture, recorder } from './fixture.ts';
+import { GREET_STUB, fixtureTasks, linkTools, makeFixture, recorder } from './fixtures/course.ts';
 
 /** A learner workspace of the fixture course, installed. */
 async function workspace(t: Parameters<typeof makeFixture>[0]): Promise<Course> {

@@ -1,7 +1,7 @@
 import t from 'tap';
 import type { MarkerError} from '../src/markers.ts';
 import { mayHaveMarkers, parseMarkers, regionTasks, render } from '../src/markers.ts';
-import { M } from './fixture.ts';
+import { M } from './fixtures/course.ts';
 
 const known = new Set([0, 1, 2, 3, 21]);
 const parse = (lines: string[]) => parseMarkers('src/x.ts', lines.join('\n'), known);

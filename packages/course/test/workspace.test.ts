@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import t from 'tap';
 import { check } from '../src/check.ts';
 import { createWorkspace, isWorkspace } from '../src/workspace.ts';
-import { M, linkTools, makeFixture, recorder } from './fixture.ts';
+import { M, linkTools, makeFixture, recorder } from './fixtures/course.ts';
 
 const run = promisify(execFile);
 
@@ -59,4 +59,7 @@ t.test('course new --no-git, into an existing empty folder, from a copy without 
   await mkdir(join(dir, 'empty'));
   await createWorkspace(course, '.', same, { git: false });
   t.match(same.out(), / {2}cd \.\n/);
+  const elsewhere = recorder(course.root);
+  await createWorkspace(course, join(dir, 'far'), elsewhere, { git: false });
+  t.match(elsewhere.out(), `  cd ${join(dir, 'far')}\n`, 'a folder outside the current one is shown in full');
 });
