@@ -67,6 +67,8 @@ function client(baseUrl: string) {
         ...(options.form === undefined ? {} : { body: new URLSearchParams(options.form) }),
       });
     } catch (error) {
+      // Node's fetch says only "fetch failed"; the reason (ECONNREFUSED, ENOTFOUND…) is its cause.
+      /* c8 ignore next - every network error of Node's fetch has a cause */
       const cause = (error as { cause?: unknown }).cause ?? error;
       throw new StepFailed(`cannot reach ${url.origin}: ${(cause as Error).message}`);
     }

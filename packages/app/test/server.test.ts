@@ -8,11 +8,20 @@ import { fileURLToPath } from 'node:url';
 import t from 'tap';
 
 const launcher = fileURLToPath(new URL('../bin/start.mjs', import.meta.url));
+const serverEntry = fileURLToPath(new URL('../src/server.ts', import.meta.url));
 
-/** Starts the server exactly as `pnpm start` does, and resolves with its address once it listens. */
-function startServer(t: { teardown(fn: () => unknown): void }, env: Record<string, string>) {
-  const child = spawn(process.execPath, [launcher], {
-    env: { ...process.env, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', DATABASE_URL: '', ...env },
+/**
+ * Starts `src/server.ts` and resolves with its address once it listens. By default
+ * the child loads TypeScript with this process's loader (tap's), so its coverage
+ * lines up with the other test files'. `via: 'launcher'` goes through
+ * `bin/start.mjs` exactly as `pnpm start` does; that child compiles with tsx,
+ * whose output differs, so it records no coverage (merged, it would garble the report).
+ */
+function startServer(t: { teardown(fn: () => unknown): void }, env: Record<string, string>, via: 'loader' | 'launcher' = 'loader') {
+  const base: NodeJS.ProcessEnv = { ...process.env, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', DATABASE_URL: '', ...env };
+  if (via === 'launcher') delete base.NODE_V8_COVERAGE;
+  const child = spawn(process.execPath, via === 'launcher' ? [launcher] : [...process.execArgv, serverEntry], {
+    env: base,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   t.teardown(() => {
@@ -74,4 +83,14 @@ t.test('a port already taken is a clear error, and the data folder is released',
   await t.rejects(server.listening, /exited with 1/);
   t.match(server.output(), /hallpass cannot start: the port is already in use/);
   await t.rejects(access(join(dataDir, 'hallpass.lock')), 'the lock was released');
+});
+
+t.test('`pnpm start`\'s launcher (bin/start.mjs) runs the same server', async (t) => {
+  const dataDir = join(await tempDir(t), 'data');
+  const server = startServer(t, { HALLPASS_DATA_DIR: dataDir }, 'launcher');
+  const base = await server.listening;
+  t.same(await (await fetch(`${base}/`)).json(), { message: 'Bienvenue' });
+  server.child.kill('SIGTERM');
+  const [code] = await once(server.child, 'exit');
+  t.equal(code, 0, 'exit status 0 after a graceful shutdown');
 });

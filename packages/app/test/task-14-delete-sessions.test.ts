@@ -1,8 +1,10 @@
 import t from 'tap';
 import { logIn, send, signUp, testApp } from './fixtures/app.ts';
 
+// One app and database for the file; each test uses accounts of its own.
+const { app, db } = await testApp(t);
+
 t.test('DELETE /sessions ends the session, clears the cookie and redirects to /', async (t) => {
-  const { app, db } = await testApp(t);
   await signUp(app, 'bob@example.com', 'b4l0u');
   const sessionId = await logIn(app, 'bob@example.com', 'b4l0u');
   const response = await send(app, 'DELETE', '/sessions', undefined, 'form', sessionId);
@@ -19,19 +21,17 @@ t.test('DELETE /sessions ends the session, clears the cookie and redirects to /'
 });
 
 t.test('DELETE /sessions only ends the session of the cookie sent', async (t) => {
-  const { app, db } = await testApp(t);
-  await signUp(app, 'bob@example.com', 'b4l0u');
+  await signUp(app, 'carol@example.com', 'b4l0u');
   await signUp(app, 'alice@example.com', 'l1c3');
-  const bob = await logIn(app, 'bob@example.com', 'b4l0u');
+  const carol = await logIn(app, 'carol@example.com', 'b4l0u');
   const alice = await logIn(app, 'alice@example.com', 'l1c3');
-  t.equal((await send(app, 'DELETE', '/sessions', undefined, 'form', bob)).statusCode, 302);
+  t.equal((await send(app, 'DELETE', '/sessions', undefined, 'form', carol)).statusCode, 302);
   t.equal((await db.findUserBy({ email: 'alice@example.com' })).sessionId, alice, 'the other user stays logged in');
 });
 
 t.test('DELETE /sessions without a valid session cookie is a 403', async (t) => {
-  const { app, db } = await testApp(t);
-  await signUp(app, 'bob@example.com', 'b4l0u');
-  const sessionId = await logIn(app, 'bob@example.com', 'b4l0u');
+  await signUp(app, 'dave@example.com', 'b4l0u');
+  const sessionId = await logIn(app, 'dave@example.com', 'b4l0u');
   const attempts: Array<[string, Record<string, string>]> = [
     ['no cookie', {}],
     ['an unknown session id', { cookie: 'session_id=3f1c3cb4-34e8-4c61-9f0a-2f5b9b52c0de' }],
@@ -45,5 +45,5 @@ t.test('DELETE /sessions without a valid session cookie is a 403', async (t) => 
     t.equal(response.statusCode, 403, what);
     t.match(response.json(), { statusCode: 403, message: /no valid session/ }, what);
   }
-  t.equal((await db.findUserBy({ email: 'bob@example.com' })).sessionId, sessionId, 'the real session is untouched');
+  t.equal((await db.findUserBy({ email: 'dave@example.com' })).sessionId, sessionId, 'the real session is untouched');
 });

@@ -1,8 +1,10 @@
 import t from 'tap';
 import { logIn, send, signUp, testApp } from './fixtures/app.ts';
 
+// One app and database for the file; each test uses accounts of its own.
+const { app } = await testApp(t);
+
 t.test('GET /profile answers the email of the session\'s user', async (t) => {
-  const { app } = await testApp(t);
   await signUp(app, 'Bob@Example.com', 'b4l0u');
   await signUp(app, 'alice@example.com', 'l1c3');
   const bob = await logIn(app, 'bob@example.com', 'b4l0u');
@@ -14,9 +16,8 @@ t.test('GET /profile answers the email of the session\'s user', async (t) => {
 });
 
 t.test('GET /profile without a valid session cookie is a 403', async (t) => {
-  const { app } = await testApp(t);
-  await signUp(app, 'bob@example.com', 'b4l0u');
-  await logIn(app, 'bob@example.com', 'b4l0u');
+  await signUp(app, 'carol@example.com', 'b4l0u');
+  await logIn(app, 'carol@example.com', 'b4l0u');
   const attempts: Array<[string, Record<string, string>]> = [
     ['no cookie', {}],
     ['an unknown session id', { cookie: 'session_id=3f1c3cb4-34e8-4c61-9f0a-2f5b9b52c0de' }],

@@ -2,6 +2,9 @@ import t from 'tap';
 import type { FastifyInstance } from 'fastify';
 import { encodings, send, signUp, testApp } from './fixtures/app.ts';
 
+// One app and database for the file; each test uses accounts of its own.
+const { app } = await testApp(t);
+
 /** A reset token for `email`, through POST /reset_password (task 17). */
 async function resetToken(app: FastifyInstance, email: string): Promise<string> {
   return (await send(app, 'POST', '/reset_password', { email })).json<{ reset_token: string }>().reset_token;
@@ -14,68 +17,64 @@ async function logInStatus(app: FastifyInstance, email: string, password: string
 
 for (const encoding of encodings) {
   t.test(`PUT /reset_password (${encoding}) sets the new password and uses the token up`, async (t) => {
-    const { app } = await testApp(t);
-    await signUp(app, 'bob@example.com', 'b4l0u');
-    const token = await resetToken(app, 'bob@example.com');
-    const fields = { email: 'bob@example.com', reset_token: token, new_password: 't4rt1fl3tt3' };
+    const email = `bob-${encoding}@example.com`;
+    await signUp(app, email, 'b4l0u');
+    const token = await resetToken(app, email);
+    const fields = { email, reset_token: token, new_password: 't4rt1fl3tt3' };
     const response = await send(app, 'PUT', '/reset_password', fields, encoding);
     t.equal(response.statusCode, 200);
-    t.same(response.json(), { email: 'bob@example.com', message: 'Password updated' });
-    t.equal(await logInStatus(app, 'bob@example.com', 't4rt1fl3tt3'), 200, 'the new password works');
-    t.equal(await logInStatus(app, 'bob@example.com', 'b4l0u'), 401, 'the old one does not');
+    t.same(response.json(), { email, message: 'Password updated' });
+    t.equal(await logInStatus(app, email, 't4rt1fl3tt3'), 200, 'the new password works');
+    t.equal(await logInStatus(app, email, 'b4l0u'), 401, 'the old one does not');
 
     const again = await send(app, 'PUT', '/reset_password', { ...fields, new_password: 'h4ck3d' }, encoding);
     t.equal(again.statusCode, 403, 'a token works once');
-    t.equal(await logInStatus(app, 'bob@example.com', 't4rt1fl3tt3'), 200);
+    t.equal(await logInStatus(app, email, 't4rt1fl3tt3'), 200);
   });
 }
 
 t.test('the email is trimmed and case-insensitive, and echoed as sent', async (t) => {
-  const { app } = await testApp(t);
-  await signUp(app, 'Bob@Example.com', 'b4l0u');
-  const token = await resetToken(app, 'bob@example.com');
-  const response = await send(app, 'PUT', '/reset_password', { email: ' BOB@example.com ', reset_token: token, new_password: 'n3w' }, 'json');
+  await signUp(app, 'Carol@Example.com', 'b4l0u');
+  const token = await resetToken(app, 'carol@example.com');
+  const response = await send(app, 'PUT', '/reset_password', { email: ' CAROL@example.com ', reset_token: token, new_password: 'n3w' }, 'json');
   t.equal(response.statusCode, 200);
-  t.same(response.json(), { email: 'BOB@example.com', message: 'Password updated' });
+  t.same(response.json(), { email: 'CAROL@example.com', message: 'Password updated' });
 });
 
 t.test('an unknown token is a 403 and changes nothing', async (t) => {
-  const { app } = await testApp(t);
-  await signUp(app, 'bob@example.com', 'b4l0u');
-  await resetToken(app, 'bob@example.com');
+  await signUp(app, 'dave@example.com', 'b4l0u');
+  await resetToken(app, 'dave@example.com');
   for (const encoding of encodings) {
-    const response = await send(app, 'PUT', '/reset_password', { email: 'bob@example.com', reset_token: '3f1c3cb4-34e8-4c61-9f0a-2f5b9b52c0de', new_password: 'n3w' }, encoding);
+    const response = await send(app, 'PUT', '/reset_password', { email: 'dave@example.com', reset_token: '3f1c3cb4-34e8-4c61-9f0a-2f5b9b52c0de', new_password: 'n3w' }, encoding);
     t.equal(response.statusCode, 403);
     t.match(response.json(), { statusCode: 403, message: /invalid reset token/ });
   }
-  t.equal(await logInStatus(app, 'bob@example.com', 'b4l0u'), 200);
+  t.equal(await logInStatus(app, 'dave@example.com', 'b4l0u'), 200);
 });
 
 t.test('a token only works with the email it was issued for', async (t) => {
-  const { app } = await testApp(t);
-  await signUp(app, 'bob@example.com', 'b4l0u');
-  await signUp(app, 'eve@example.com', '3v3');
-  const bobs = await resetToken(app, 'bob@example.com');
-  for (const email of ['eve@example.com', 'nobody@example.com']) {
-    const response = await send(app, 'PUT', '/reset_password', { email, reset_token: bobs, new_password: 'h4ck3d' });
+  await signUp(app, 'frank@example.com', 'b4l0u');
+  await signUp(app, 'grace@example.com', '3v3');
+  const franks = await resetToken(app, 'frank@example.com');
+  for (const email of ['grace@example.com', 'nobody@example.com']) {
+    const response = await send(app, 'PUT', '/reset_password', { email, reset_token: franks, new_password: 'h4ck3d' });
     t.equal(response.statusCode, 403, email);
     t.match(response.json(), { message: /invalid reset token/ });
   }
-  t.equal(await logInStatus(app, 'bob@example.com', 'b4l0u'), 200, 'bob\'s password is unchanged');
-  t.equal(await logInStatus(app, 'eve@example.com', '3v3'), 200, 'eve\'s too');
-  const stillValid = await send(app, 'PUT', '/reset_password', { email: 'bob@example.com', reset_token: bobs, new_password: 'n3w' });
-  t.equal(stillValid.statusCode, 200, 'bob\'s token was not used up by the refused attempts');
+  t.equal(await logInStatus(app, 'frank@example.com', 'b4l0u'), 200, 'frank\'s password is unchanged');
+  t.equal(await logInStatus(app, 'grace@example.com', '3v3'), 200, 'grace\'s too');
+  const stillValid = await send(app, 'PUT', '/reset_password', { email: 'frank@example.com', reset_token: franks, new_password: 'n3w' });
+  t.equal(stillValid.statusCode, 200, 'frank\'s token was not used up by the refused attempts');
 });
 
 t.test('a missing or invalid field is a 400, before the token is checked, and changes nothing', async (t) => {
-  const { app } = await testApp(t);
-  await signUp(app, 'bob@example.com', 'b4l0u');
-  const token = await resetToken(app, 'bob@example.com');
-  const valid = { email: 'bob@example.com', reset_token: token, new_password: 'n3w' };
+  await signUp(app, 'heidi@example.com', 'b4l0u');
+  const token = await resetToken(app, 'heidi@example.com');
+  const valid = { email: 'heidi@example.com', reset_token: token, new_password: 'n3w' };
   const cases: Array<[Record<string, string>, RegExp]> = [
     [{ reset_token: token, new_password: 'n3w' }, /body must have the field 'email'/],
-    [{ email: 'bob@example.com', new_password: 'n3w' }, /body must have the field 'reset_token'/],
-    [{ email: 'bob@example.com', reset_token: token }, /body must have the field 'new_password'/],
+    [{ email: 'heidi@example.com', new_password: 'n3w' }, /body must have the field 'reset_token'/],
+    [{ email: 'heidi@example.com', reset_token: token }, /body must have the field 'new_password'/],
     [{ ...valid, email: 'bob' }, /body\/email/],
     [{ ...valid, reset_token: '' }, /body\/reset_token/],
     [{ ...valid, new_password: '' }, /body\/new_password/],
@@ -89,6 +88,6 @@ t.test('a missing or invalid field is a 400, before the token is checked, and ch
       t.match(response.json(), { message });
     }
   }
-  t.equal(await logInStatus(app, 'bob@example.com', 'b4l0u'), 200, 'the password is unchanged');
+  t.equal(await logInStatus(app, 'heidi@example.com', 'b4l0u'), 200, 'the password is unchanged');
   t.equal((await send(app, 'PUT', '/reset_password', valid)).statusCode, 200, 'and the token still works');
 });

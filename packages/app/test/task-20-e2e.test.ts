@@ -31,16 +31,22 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
+/**
+ * Runs `src/e2e-cli.ts` as `pnpm e2e` does, with this process's own TypeScript
+ * loader (tap's), so the child's coverage lines up with the parent's.
+ */
 function runCli(args: string[]): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...process.execArgv, cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   return once(child, 'exit').then(([code]) => ({ code: code as number | null, output }));
 }
 
+// One service for the file: the client makes a fresh account on every run.
+const { url, state } = await startService(t);
+
 t.test('the client walks the whole flow against a running server, step by step', async (t) => {
-  const { url } = await startService(t);
   const reported: StepResult[] = [];
   const result = await runE2E(url, { report: (step, index, total) => {
     t.equal(index, reported.length);
@@ -59,7 +65,9 @@ t.test('the client walks the whole flow against a running server, step by step',
 });
 
 t.test('the client stops at the first step that does not get what the contract says', async (t) => {
-  const { url, state } = await startService(t);
+  t.teardown(() => {
+    state.tamper = undefined;
+  });
   const port = await closedPort();
   const unreachable = await runE2E(`http://127.0.0.1:${port}`);
   t.notOk(unreachable.ok);
@@ -96,7 +104,6 @@ t.test('the client stops at the first step that does not get what the contract s
 });
 
 t.test('`pnpm e2e [baseUrl]` prints a line per step and exits 0, or 1 at the first failure', async (t) => {
-  const { url } = await startService(t);
   const passed = await runCli([url]);
   t.equal(passed.code, 0, passed.output);
   t.ok(passed.output.startsWith(`end-to-end walk against ${url}\n`), 'it says which server it walks');

@@ -1,6 +1,6 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { InvalidResetTokenError } from '@hallpass/auth';
-import { NoResultFoundError, TaskNotDoneError, type DB } from '@hallpass/db';
+import { InvalidRequestError, NoResultFoundError, TaskNotDoneError, type DB } from '@hallpass/db';
 import { Email, Password, ResetToken, badRequest, bodyTypes, errorResponse, trimEmail } from '../schemas.ts';
 
 const askForToken = {
@@ -57,7 +57,8 @@ async function checkTokenOwner(db: DB, email: string, resetToken: string): Promi
   try {
     await db.findUserBy({ email, resetToken });
   } catch (error) {
-    if (error instanceof NoResultFoundError) throw new InvalidResetTokenError();
+    // InvalidRequestError: a value longer than its column (an email of 251 to 254 characters), which no row holds.
+    if (error instanceof NoResultFoundError || error instanceof InvalidRequestError) throw new InvalidResetTokenError();
     throw error;
   }
 }
