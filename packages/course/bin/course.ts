@@ -8,8 +8,8 @@ const argv = process.argv.slice(2);
 const controller = new AbortController();
 if (argv.includes('watch')) {
   // Ctrl-C ends the watch loop cleanly; other commands keep Node's default (stop at once).
-  process.once('SIGINT', () => controller.abort());
-  process.once('SIGTERM', () => controller.abort());
+  process.on('SIGINT', () => controller.abort());
+  process.on('SIGTERM', () => controller.abort());
 }
 const io = { stdout: process.stdout, stderr: process.stderr, cwd: process.env.INIT_CWD ?? process.cwd() };
 process.exitCode = await runCommand(course, argv, { course: defaultCourse(), io, signal: controller.signal }, courseUsage);
