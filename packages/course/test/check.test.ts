@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { rm } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import t from 'tap';
 import { check } from '../src/check.ts';
@@ -34,7 +35,9 @@ t.test('check names the task that breaks the staging', async (t) => {
   t.match(err, /task 01: its tests pass with its stub \(with tasks ≤ 00 solved\)/);
   t.match(err, /task 02: solving it breaks task 00's tests \(with tasks ≤ 02 solved\): add adds › should be equal/);
   t.match(err, /task 01: the tree with tasks ≤ 01 solved does not type-check:\n.*greet\.ts.*notDefinedAnywhere[\s\S]*\(11 lines from tsc; at most 10 shown\)\n/);
-  t.match(err, /staged tree kept in /);
+  const kept = /staged tree kept in (.*)\n/.exec(err);
+  t.ok(kept, 'the staged tree is kept and named');
+  await rm(kept![1]!, { recursive: true, force: true });
   t.match(io.out(), /01 {2}double a number\s+PASSES 1\/1/);
 });
 
