@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { HallpassError } from '@hallpass/db';
+import { HallpassError, redact, type DBOptions } from '@hallpass/db';
 
 /** Everything the service reads from its environment, checked once at start-up. */
 export interface Config {
@@ -67,4 +67,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bcryptCost: Number(bcryptCost),
     profile: text('NODE_ENV') === 'production' ? 'production' : 'course',
   };
+}
+
+/** What `DB.open` needs: the PostgreSQL URL when there is one, the embedded database's folder otherwise. */
+export function databaseOptions(config: Pick<Config, 'databaseUrl' | 'dataDir'>): DBOptions {
+  return config.databaseUrl === undefined ? { dataDir: config.dataDir } : { connection: config.databaseUrl };
+}
+
+/** Which database the service uses, for the log: a URL's password is hidden. */
+export function describeDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir'>): string {
+  return config.databaseUrl === undefined ? `embedded (${config.dataDir})` : redact(config.databaseUrl);
 }

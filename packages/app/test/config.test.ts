@@ -1,5 +1,5 @@
 import t from 'tap';
-import { ConfigError, defaultDataDir, loadConfig } from '@hallpass/app';
+import { ConfigError, databaseOptions, defaultDataDir, describeDatabase, loadConfig } from '@hallpass/app';
 
 t.test('defaults: 127.0.0.1:5000, the embedded database in the repository\'s .data folder', async (t) => {
   const config = loadConfig({});
@@ -48,4 +48,13 @@ t.test('every bad variable is reported at once', async (t) => {
   t.throws(() => loadConfig({ BCRYPT_COST: '32' }), { message: /BCRYPT_COST must be/ });
   t.throws(() => loadConfig({ BCRYPT_COST: 'twelve' }), { message: /BCRYPT_COST must be/ });
   t.throws(() => loadConfig({ PORT: 'abc' }), { message: /PORT must be a whole number/ });
+});
+
+t.test('the database: a PostgreSQL URL when given (its password never logged), the embedded one otherwise', async (t) => {
+  const embedded = loadConfig({ HALLPASS_DATA_DIR: '/srv/hallpass' });
+  t.same(databaseOptions(embedded), { dataDir: '/srv/hallpass' });
+  t.equal(describeDatabase(embedded), 'embedded (/srv/hallpass)');
+  const server = loadConfig({ DATABASE_URL: 'postgres://app:s3cret@db:5432/hallpass' });
+  t.same(databaseOptions(server), { connection: 'postgres://app:s3cret@db:5432/hallpass' });
+  t.equal(describeDatabase(server), 'postgres://app:***@db:5432/hallpass');
 });

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
+import { tsLoader } from './fixtures/spawn.ts';
 
 const launcher = fileURLToPath(new URL('../bin/start.mjs', import.meta.url));
 const serverEntry = fileURLToPath(new URL('../src/server.ts', import.meta.url));
@@ -15,12 +16,14 @@ const serverEntry = fileURLToPath(new URL('../src/server.ts', import.meta.url));
  * the child loads TypeScript with this process's loader (tap's), so its coverage
  * lines up with the other test files'. `via: 'launcher'` goes through
  * `bin/start.mjs` exactly as `pnpm start` does; that child compiles with tsx,
- * whose output differs, so it records no coverage (merged, it would garble the report).
+ * whose output differs from tap's, so it records no coverage (tap's process
+ * tracker honours _TAPJS_PROCESSINFO_COVERAGE_=0): merged with the other
+ * processes' coverage of the same files, it would garble the report.
  */
 function startServer(t: { teardown(fn: () => unknown): void }, env: Record<string, string>, via: 'loader' | 'launcher' = 'loader') {
   const base: NodeJS.ProcessEnv = { ...process.env, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', DATABASE_URL: '', ...env };
-  if (via === 'launcher') delete base.NODE_V8_COVERAGE;
-  const child = spawn(process.execPath, via === 'launcher' ? [launcher] : [...process.execArgv, serverEntry], {
+  if (via === 'launcher') base._TAPJS_PROCESSINFO_COVERAGE_ = '0';
+  const child = spawn(process.execPath, via === 'launcher' ? [launcher] : [...tsLoader(), serverEntry], {
     env: base,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -57,10 +60,12 @@ t.test('the server starts on a fresh data folder, answers GET /, and stops clean
   await access(join(dataDir, 'PG_VERSION'));
   t.pass('the embedded database keeps its files in HALLPASS_DATA_DIR');
 
+  // A second signal while shutting down (an impatient Ctrl-C) does not start a second shutdown.
   server.child.kill('SIGTERM');
+  server.child.kill('SIGINT');
   const [code] = await once(server.child, 'exit');
   t.equal(code, 0, 'exit status 0 after a graceful shutdown');
-  t.match(server.output(), /shutting down/);
+  t.equal(server.output().match(/shutting down/g)?.length, 1, 'one shutdown');
   await t.rejects(access(join(dataDir, 'hallpass.lock')), 'the data folder is unlocked');
 });
 
@@ -93,4 +98,11 @@ t.test('`pnpm start`\'s launcher (bin/start.mjs) runs the same server', async (t
   server.child.kill('SIGTERM');
   const [code] = await once(server.child, 'exit');
   t.equal(code, 0, 'exit status 0 after a graceful shutdown');
+});
+
+t.test('an address the machine does not have is reported as it is', async (t) => {
+  // 192.0.2.1 is TEST-NET-1 (RFC 5737): never assigned to a real interface.
+  const server = startServer(t, { HOST: '192.0.2.1' });
+  await t.rejects(server.listening, /exited with 1/);
+  t.match(server.output(), /hallpass cannot start: Error: listen EADDRNOTAVAIL/);
 });

@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
+import { tsLoader } from './fixtures/spawn.ts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { buildApp, runE2E, stepNames, type StepResult } from '@hallpass/app';
 import { testDB } from '@hallpass/db/testing';
@@ -36,7 +37,7 @@ async function closedPort(): Promise<number> {
  * loader (tap's), so the child's coverage lines up with the parent's.
  */
 function runCli(args: string[]): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, [...process.execArgv, cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...tsLoader(), cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
