@@ -100,8 +100,7 @@ async function runPackage(pkgDir: string, group: Task[], jobs: number, options: 
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   parser.on('assert', (point: Result) => {
-    // a file that ran out of time gets a point named "timeout!" that names the file
-    const file = point.name === 'timeout!' ? String((point.diag as { expired?: string } | null)?.expired) : point.name;
+    const file = pointFile(point);
     const task = relative.get(file);
     /* c8 ignore next - tap reports only the files it was given */
     if (task === undefined) return;
@@ -116,6 +115,16 @@ async function runPackage(pkgDir: string, group: Task[], jobs: number, options: 
   for (const task of relative.values()) {
     report(failed(task, options.signal?.aborted ? 'stopped before its tests ran' : `tap gave no result for this file${firstLine(stderr)}`));
   }
+}
+
+/** The test file a top-level point is about: its name, or for a file that ran out of time, the file tap names. */
+export function pointFile(point: Pick<Result, 'name' | 'diag'>): string {
+  return point.name === 'timeout!' ? String((point.diag as { expired?: string } | null)?.expired) : point.name;
+}
+
+/** Whether tap stopped the file for running too long: with SIGALRM, or with a point named "timeout!". */
+export function timedOut(point: Pick<Result, 'name' | 'diag'>): boolean {
+  return [point.name === 'timeout!', (point.diag as { signal?: string } | null)?.signal === 'SIGALRM'].includes(true);
 }
 
 /** Remembers the first failing assertion of a file, at any depth of subtests. */
@@ -136,7 +145,7 @@ function fileResult(task: Task, point: Result, state: FileState | undefined, std
   // tap's point for a failed file always has diagnostics: how its process ended, or which file expired.
   // tap stops a file that runs too long with SIGALRM, and may report it as a point named "timeout!"
   const diag = point.diag as { exitCode?: number | null; signal?: string | null };
-  if (point.name === 'timeout!' || diag.signal === 'SIGALRM') {
+  if (timedOut(point)) {
     const message = [`the test file timed out: still running after ${timeout}s`, failure].filter((part) => part !== null).join(' — ');
     return { ...base, status: 'fail', message, at: null, diff: null };
   }

@@ -4,7 +4,7 @@ import t from 'tap';
 import { affectedPackages, defaultCourse, dependencyClosure, packageGraph, repoRoot, taskById } from '../src/course.ts';
 import { courseFiles, isMarkable, markedSources } from '../src/files.ts';
 import { tasks } from '../src/manifest.ts';
-import { runTasks } from '../src/runner.ts';
+import { pointFile, runTasks, timedOut } from '../src/runner.ts';
 import { fixtureTasks, makeFixture, writeFiles } from './fixtures/course.ts';
 
 t.test('the default course is this repository and its manifest', async (t) => {
@@ -83,6 +83,14 @@ t.test('a test file that runs out of time fails', async (t) => {
   });
   const [result] = await runTasks(course.root, fixtureTasks.slice(0, 1), { timeout: 3 });
   t.match(result, { status: 'fail', message: /^the test file timed out: still running after 3s/ });
+  // tap names a file that ran out of time either in its own point or in a "timeout!" point
+  t.equal(pointFile({ name: 'test/a.test.ts', diag: null }), 'test/a.test.ts');
+  t.equal(pointFile({ name: 'timeout!', diag: { expired: 'test/a.test.ts' } }), 'test/a.test.ts');
+  t.equal(pointFile({ name: 'timeout!', diag: null }), 'undefined');
+  t.ok(timedOut({ name: 'timeout!', diag: { expired: 'test/a.test.ts' } }));
+  t.ok(timedOut({ name: 'test/a.test.ts', diag: { signal: 'SIGALRM' } }));
+  t.notOk(timedOut({ name: 'test/a.test.ts', diag: { signal: 'SIGKILL' } }));
+  t.notOk(timedOut({ name: 'test/a.test.ts', diag: null }));
 });
 
 t.test('a tap run that dies without a result names what it printed', async (t) => {
