@@ -84,7 +84,8 @@ async function runPackage(pkgDir: string, group: Task[], jobs: number, options: 
   const timeout = options.timeout ?? 120;
   const args = [tapBin, '--disable-coverage', '--reporter=tap', '--no-color', `--jobs=${jobs}`, `--timeout=${timeout}`];
   const child = spawn(process.execPath, [...args, ...relative.keys()], { cwd: pkgDir, env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
-  const abort = (): void => void child.kill();
+  // tap finishes its running files on SIGTERM; a stop must not wait for them
+  const abort = (): void => void child.kill('SIGKILL');
   options.signal?.addEventListener('abort', abort);
 
   const files = new Map<string, FileState>();
