@@ -119,6 +119,10 @@ const cases: Array<[string, Tamper, number, RegExp]> = [
     if (request.method === 'DELETE') reply.header('location', '/elsewhere');
     return payload;
   }, 5, /\/elsewhere/],
+  ['log-out: a redirect to / with a query, which still lands on the welcome', (request, reply, payload) => {
+    if (request.method === 'DELETE') reply.header('location', '/?from=elsewhere');
+    return payload;
+  }, 5, /from=elsewhere/],
   ['log-out: the page it redirects to is not the welcome', (request, _reply, payload) => (request.method === 'GET' && request.url === '/' ? json({ message: 'Hello' }) : payload), 5, /Hello/],
   ['log-out: the page it redirects to is a 500', (request, reply, payload) => {
     if (request.method === 'GET' && request.url === '/') reply.code(500);

@@ -1,0 +1,16 @@
+import type { WrongAnswer } from '../src/wrong-answers.ts';
+
+const root = 'packages/app/src/routes/root.ts';
+const app = 'packages/app/src/app.ts';
+
+export default [
+  { name: 'GET / answers another message', file: root, find: "async () => ({ message: 'Bienvenue' })", replace: "async () => ({ message: 'Welcome' })" },
+  { name: 'GET / answers a bare string, not JSON', file: root, find: "async () => ({ message: 'Bienvenue' })", replace: "async (_request, reply) => reply.type('text/plain').send('Bienvenue')" },
+  { name: 'GET / answers 201', file: root, find: "async () => ({ message: 'Bienvenue' })", replace: "async (_request, reply) => reply.code(201).send({ message: 'Bienvenue' })" },
+  { name: 'declares POST / instead of GET /', file: root, find: "app.get('/', { schema: docs }", replace: "app.post('/', { schema: docs }" },
+  { name: 'forgets to register the users plugin', file: app, find: '  await instance.register(users);\n', replace: '' },
+  { name: 'forgets to register the sessions plugin', file: app, find: '  await instance.register(sessions);\n', replace: '' },
+  { name: 'forgets to register the profile plugin', file: app, find: '  await instance.register(profile);\n', replace: '' },
+  { name: 'forgets to register the reset-password plugin', file: app, find: '  await instance.register(resetPassword);\n', replace: '' },
+  { name: 'forgets to register the root plugin', file: app, find: '  await instance.register(root);\n', replace: '' },
+] satisfies WrongAnswer[];
