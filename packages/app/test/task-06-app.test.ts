@@ -32,8 +32,8 @@ t.test('app registers the route plugin of every resource', async (t) => {
 
 t.test('an unknown route is a 404 with a JSON message', async (t) => {
   const response = await app.inject({ method: 'GET', url: '/nowhere' });
-  t.equal(response.statusCode, 404);
-  t.match(response.json(), { message: /Route GET:\/nowhere not found/ });
+  t.equal(response.statusCode, 404, 'GET /nowhere is a 404');
+  t.match(response.json(), { message: /Route GET:\/nowhere not found/ }, 'with Fastify\'s JSON message');
 });
 
 t.test('the OpenAPI document lists GET /: the routes are registered after the given swagger plugin', async (t) => {

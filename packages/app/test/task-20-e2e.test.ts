@@ -160,19 +160,19 @@ const { url, state } = await startService(t);
 t.test('the client walks the whole flow against a running server, step by step', async (t) => {
   const reported: StepResult[] = [];
   const result = await runE2E(url, { report: (step, index, total) => {
-    t.equal(index, reported.length);
-    t.equal(total, stepNames.length);
+    t.equal(index, reported.length, `step ${index + 1} is reported in order`);
+    t.equal(total, stepNames.length, `step ${index + 1} is reported out of ${stepNames.length}`);
     reported.push(step);
   } });
-  t.ok(result.ok, JSON.stringify(result.steps.filter((s) => !s.ok)));
-  t.equal(result.steps.length, 9);
-  t.same(result.steps.map((s) => s.name), stepNames);
+  t.ok(result.ok, `every step passes against the real service; failed: ${JSON.stringify(result.steps.filter((s) => !s.ok))}`);
+  t.equal(result.steps.length, 9, 'nine steps ran');
+  t.same(result.steps.map((s) => s.name), stepNames, 'named and ordered as stepNames');
   t.same(reported, result.steps, 'every step was reported as it ran');
-  t.match(result.email, /^e2e-\d+-[0-9a-f]{8}@example\.com$/);
+  t.match(result.email, /^e2e-\d+-[0-9a-f]{8}@example\.com$/, 'a fresh account per run');
 
   const again = await runE2E(url);
   t.ok(again.ok, 'it can run again: each run uses a new account');
-  t.not(again.email, result.email);
+  t.not(again.email, result.email, 'with another email');
 });
 
 t.test('the client stops at the first step that does not get what the contract says', async (t) => {
