@@ -6,7 +6,7 @@ const errors = 'packages/app/src/plugins/errors.ts';
 export default [
   { name: 'the cookie is set without its options (no HttpOnly, no Path)', file: sessions, find: 'reply.setCookie(SESSION_COOKIE, sessionId, sessionCookieOptions);', replace: 'reply.setCookie(SESSION_COOKIE, sessionId);' },
   { name: 'the cookie is not HttpOnly', file: sessions, find: 'reply.setCookie(SESSION_COOKIE, sessionId, sessionCookieOptions);', replace: "reply.setCookie(SESSION_COOKIE, sessionId, { path: '/', sameSite: 'lax' });" },
-  { name: 'the cookie has no SameSite', file: sessions, find: 'reply.setCookie(SESSION_COOKIE, sessionId, sessionCookieOptions);', replace: "reply.setCookie(SESSION_COOKIE, sessionId, { path: '/', httpOnly: true });" },
+  { name: 'the cookie is SameSite=None (sent on cross-site requests)', file: sessions, find: 'reply.setCookie(SESSION_COOKIE, sessionId, sessionCookieOptions);', replace: "reply.setCookie(SESSION_COOKIE, sessionId, { path: '/', httpOnly: true, sameSite: 'none' });" },
   { name: 'the cookie is named sessionId', file: sessions, find: 'reply.setCookie(SESSION_COOKIE, sessionId, sessionCookieOptions);', replace: "reply.setCookie('sessionId', sessionId, sessionCookieOptions);" },
   { name: 'the cookie holds a fresh uuid, not the stored session id', file: sessions, find: 'reply.setCookie(SESSION_COOKIE, sessionId, sessionCookieOptions);', replace: 'reply.setCookie(SESSION_COOKIE, crypto.randomUUID(), sessionCookieOptions);' },
   { name: 'no cookie at all', file: sessions, find: 'reply.setCookie(SESSION_COOKIE, sessionId, sessionCookieOptions);', replace: '' },
