@@ -210,11 +210,38 @@ export class Auth {
     checkPasswordInput(password);
     const { email } = options;
     if (email !== undefined) checkText('email', email);
-    const user = await this.#findUser(email === undefined ? { resetToken } : { resetToken, email });
-    if (user === null) throw new InvalidResetTokenError();
+    // #region task-22
+    // Not a token we issue: refused before any query. Otherwise it is looked up by its digest, as stored.
+    if (!isWellFormedToken(resetToken)) throw new InvalidResetTokenError();
+    // #region task-23
+    // #region task-24
+    // One conditional UPDATE checks the token and spends it: of two uses at the same instant, one wins.
+    // The same write ends the user's session, so whoever stole it loses it with the old password.
     const hashedPassword = await hashPassword(password, { cost: this.#bcryptCost });
-    // Clearing the token in the same write makes it single-use.
-    await this.#db.updateUser(user.id, { hashedPassword, resetToken: null });
+    const issuedAfter = new Date(this.#clock().getTime() - this.#resetTokenLifetime * 1000);
+    const userId = await this.#db.consumeResetToken(hashToken(resetToken), hashedPassword, { issuedAfter, email });
+    if (userId === null) throw new InvalidResetTokenError();
+    // #stub
+    // const digest = hashToken(resetToken);
+    // const user = await this.#findUser(email === undefined ? { resetToken: digest } : { resetToken: digest, email });
+    // if (user === null || isResetTokenExpired(user, this.#clock(), this.#resetTokenLifetime)) throw new InvalidResetTokenError();
+    // const hashedPassword = await hashPassword(password, { cost: this.#bcryptCost });
+    // await this.#db.updateUser(user.id, { hashedPassword, resetToken: null });
+    // #endregion
+    // #stub
+    // const digest = hashToken(resetToken);
+    // const user = await this.#findUser(email === undefined ? { resetToken: digest } : { resetToken: digest, email });
+    // if (user === null) throw new InvalidResetTokenError();
+    // const hashedPassword = await hashPassword(password, { cost: this.#bcryptCost });
+    // await this.#db.updateUser(user.id, { hashedPassword, resetToken: null });
+    // #endregion
+    // #stub
+    // const user = await this.#findUser(email === undefined ? { resetToken } : { resetToken, email });
+    // if (user === null) throw new InvalidResetTokenError();
+    // const hashedPassword = await hashPassword(password, { cost: this.#bcryptCost });
+    // // Clearing the token in the same write makes it single-use.
+    // await this.#db.updateUser(user.id, { hashedPassword, resetToken: null });
+    // #endregion
     // #stub
     // throw new TaskNotDoneError(18, 'write `Auth.updatePassword`: hash the new password and clear the reset token (only for the account `email` names, when given), or throw `InvalidResetTokenError`');
     // #endregion
@@ -242,6 +269,16 @@ export function isSessionExpired(user: Pick<User, 'sessionCreatedAt' | 'sessionS
   return age >= limits.absolute * 1000 || idle >= limits.idle * 1000;
   // #stub
   // throw new TaskNotDoneError(23, 'write `isSessionExpired`: true past the idle or the absolute limit');
+  // #endregion
+}
+
+/** Whether a reset token has lived past its lifetime (in seconds), counted from when it was issued. */
+export function isResetTokenExpired(user: Pick<User, 'resetCreatedAt'>, now: Date, lifetime: number): boolean {
+  // #region task-23
+  if (user.resetCreatedAt === null) return true;
+  return now.getTime() - user.resetCreatedAt.getTime() >= lifetime * 1000;
+  // #stub
+  // throw new TaskNotDoneError(23, 'write `isResetTokenExpired`: true once the token is older than its lifetime');
   // #endregion
 }
 

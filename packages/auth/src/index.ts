@@ -1,6 +1,7 @@
 export {
   Auth,
   isSessionExpired,
+  isResetTokenExpired,
   DEFAULT_SESSION_IDLE_TIMEOUT,
   DEFAULT_SESSION_ABSOLUTE_TIMEOUT,
   DEFAULT_RESET_TOKEN_LIFETIME,

@@ -20,12 +20,13 @@ const MAX_CANONICAL_LENGTH = 250;
  */
 export function canonicalEmail(email: string): string {
   // #region task-21
-  const canonical = email.trim().normalize('NFC').toLowerCase();
-  const bad = invisible.exec(canonical);
+  // Checked before trimming, which would quietly drop some of them (U+FEFF) but keep the rest.
+  const bad = invisible.exec(email);
   if (bad !== null) {
     const codePoint = bad[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0');
     throw new InvalidEmailError(`email must not contain control, zero-width or bidirectional characters, got U+${codePoint}`);
   }
+  const canonical = email.trim().normalize('NFC').toLowerCase();
   if (canonical.length > MAX_CANONICAL_LENGTH) {
     throw new InvalidEmailError(`email must be at most ${MAX_CANONICAL_LENGTH} characters, got ${canonical.length}`);
   }
