@@ -58,3 +58,14 @@ t.test('a new token supersedes the previous one', async (t) => {
   t.equal(await auth.validLogin('bob@example.com', 'NewPwdOfBob'), true, 'the newest one does');
   await t.rejects(auth.updatePassword(second, 'Again'), InvalidResetTokenError, 'once');
 });
+
+t.test('the one UPDATE still refuses an expired token', async (t) => {
+  const db = await testDB(t);
+  let now = Date.parse('2026-01-05T09:00:00Z');
+  const auth = new Auth(db, { bcryptCost: 4, clock: () => new Date(now), resetTokenLifetime: 60 });
+  await auth.registerUser('bob@example.com', 'MyPwdOfBob');
+  const token = await auth.getResetPasswordToken('bob@example.com');
+  now += 60 * 1000;
+  await t.rejects(auth.updatePassword(token, 'Attacker'), InvalidResetTokenError, 'a token at the end of its lifetime is refused');
+  t.equal(await auth.validLogin('bob@example.com', 'MyPwdOfBob'), true, 'the password is unchanged');
+});
