@@ -1,4 +1,5 @@
 import {
+  EmailTakenError,
   InvalidArgumentError,
   InvalidRequestError,
   NoResultFoundError,
@@ -9,7 +10,7 @@ import {
 } from '@hallpass/db';
 import { InvalidResetTokenError, UnknownEmailError, UserExistsError } from './errors.ts';
 import { DEFAULT_BCRYPT_COST, checkBcryptCost, checkPasswordInput, hashPassword, typeName, verifyPassword } from './password.ts';
-import { generateUuid } from './tokens.ts';
+import { generateUuid, hashToken, isWellFormedToken } from './tokens.ts';
 
 export interface UpdatePasswordOptions {
   /** The account the token must belong to, compared case-insensitively (the app passes the email the client sent). */
@@ -19,6 +20,25 @@ export interface UpdatePasswordOptions {
 export interface AuthOptions {
   /** bcrypt's cost for new password hashes, 4 to 31; 12 when not given. Tests use 4 for speed. */
   bcryptCost?: number;
+  /** Seconds a session may go unused before it ends; 1800 (30 minutes) when not given. */
+  sessionIdleTimeout?: number;
+  /** Seconds a session may last at most, however busy; 43200 (12 hours) when not given. */
+  sessionAbsoluteTimeout?: number;
+  /** Seconds a reset token stays usable after it is issued; 900 (15 minutes) when not given. */
+  resetTokenLifetime?: number;
+  /** Where the time comes from; `() => new Date()` when not given. Tests pass a clock they move by hand. */
+  clock?: () => Date;
+}
+
+/** The defaults of the expiry options, in seconds. */
+export const DEFAULT_SESSION_IDLE_TIMEOUT = 30 * 60;
+export const DEFAULT_SESSION_ABSOLUTE_TIMEOUT = 12 * 60 * 60;
+export const DEFAULT_RESET_TOKEN_LIFETIME = 15 * 60;
+
+/** How long a session may live, in seconds. */
+export interface SessionLimits {
+  idle: number;
+  absolute: number;
 }
 
 /**
@@ -28,6 +48,11 @@ export interface AuthOptions {
 export class Auth {
   readonly #db: DB;
   readonly #bcryptCost: number;
+  readonly #sessionLimits: SessionLimits;
+  readonly #resetTokenLifetime: number;
+  readonly #clock: () => Date;
+  /** A hash of a random password at the configured cost, made on first need: unknown emails are checked against it. */
+  #dummyHash: Promise<string> | undefined;
 
   constructor(db: DB, options: AuthOptions = {}) {
     if (typeof db !== 'object' || db === null) {
@@ -35,6 +60,14 @@ export class Auth {
     }
     this.#db = db;
     this.#bcryptCost = checkBcryptCost(options?.bcryptCost === undefined ? DEFAULT_BCRYPT_COST : options.bcryptCost);
+    this.#sessionLimits = {
+      idle: checkSeconds('sessionIdleTimeout', options?.sessionIdleTimeout ?? DEFAULT_SESSION_IDLE_TIMEOUT),
+      absolute: checkSeconds('sessionAbsoluteTimeout', options?.sessionAbsoluteTimeout ?? DEFAULT_SESSION_ABSOLUTE_TIMEOUT),
+    };
+    this.#resetTokenLifetime = checkSeconds('resetTokenLifetime', options?.resetTokenLifetime ?? DEFAULT_RESET_TOKEN_LIFETIME);
+    const clock = options?.clock ?? (() => new Date());
+    if (typeof clock !== 'function') throw new InvalidArgumentError(`clock must be a function returning a Date, got ${typeName(clock)}`);
+    this.#clock = clock;
   }
 
   /** Saves a new user with a bcrypt hash of `password`; `UserExistsError` when the email is taken. */
@@ -42,9 +75,20 @@ export class Auth {
     // #region task-05
     checkText('email', email);
     checkPasswordInput(password);
-    if ((await this.#findUser({ email })) !== null) throw new UserExistsError(email);
+    // #region task-21
+    // Insert, and let the unique index refuse a second account: a look-up first would race.
     const hashedPassword = await hashPassword(password, { cost: this.#bcryptCost });
-    return this.#db.addUser(email, hashedPassword);
+    try {
+      return await this.#db.addUser(email, hashedPassword);
+    } catch (error) {
+      if (error instanceof EmailTakenError) throw new UserExistsError(email);
+      throw error;
+    }
+    // #stub
+    // if ((await this.#findUser({ email })) !== null) throw new UserExistsError(email);
+    // const hashedPassword = await hashPassword(password, { cost: this.#bcryptCost });
+    // return this.#db.addUser(email, hashedPassword);
+    // #endregion
     // #stub
     // throw new TaskNotDoneError(5, 'write `Auth.registerUser`: save a new user with a hashed password, or throw `UserExistsError`');
     // #endregion
@@ -56,7 +100,16 @@ export class Auth {
     checkText('email', email);
     checkPasswordInput(password);
     const user = await this.#findUser({ email });
-    if (user === null) return false;
+    // #region task-25
+    // An unknown email costs the same bcrypt work as a known one, so the answer's timing tells nothing.
+    if (user === null) {
+      this.#dummyHash ??= hashPassword(generateUuid(), { cost: this.#bcryptCost });
+      await verifyPassword(password, await this.#dummyHash);
+      return false;
+    }
+    // #stub
+    // if (user === null) return false;
+    // #endregion
     return verifyPassword(password, user.hashedPassword);
     // #stub
     // throw new TaskNotDoneError(8, 'write `Auth.validLogin`: true when the password matches the user\'s hash, false otherwise');
@@ -70,7 +123,16 @@ export class Auth {
     const user = await this.#findUser({ email });
     if (user === null) return null;
     const sessionId = generateUuid();
-    await this.#db.updateUser(user.id, { sessionId });
+    // #region task-22
+    // #region task-23
+    const now = this.#clock();
+    await this.#db.updateUser(user.id, { sessionId: hashToken(sessionId), sessionCreatedAt: now, sessionSeenAt: now });
+    // #stub
+    // await this.#db.updateUser(user.id, { sessionId: hashToken(sessionId) });
+    // #endregion
+    // #stub
+    // await this.#db.updateUser(user.id, { sessionId });
+    // #endregion
     return sessionId;
     // #stub
     // throw new TaskNotDoneError(10, 'write `Auth.createSession`: store a new uuid as the user\'s session id and return it');
@@ -82,7 +144,23 @@ export class Auth {
     // #region task-12
     // A missing cookie arrives as undefined or ''; neither may match a user whose session is null.
     if (typeof sessionId !== 'string' || sessionId === '') return null;
-    return this.#findUser({ sessionId });
+    // #region task-22
+    // Not a token we issue: no query at all. Otherwise look up its digest, as stored.
+    if (!isWellFormedToken(sessionId)) return null;
+    // #region task-23
+    const user = await this.#findUser({ sessionId: hashToken(sessionId) });
+    if (user === null) return null;
+    const now = this.#clock();
+    if (isSessionExpired(user, now, this.#sessionLimits)) return null;
+    // Each use restarts the idle limit.
+    await this.#db.updateUser(user.id, { sessionSeenAt: now });
+    return user;
+    // #stub
+    // return this.#findUser({ sessionId: hashToken(sessionId) });
+    // #endregion
+    // #stub
+    // return this.#findUser({ sessionId });
+    // #endregion
     // #stub
     // throw new TaskNotDoneError(12, 'write `Auth.getUserFromSessionId`: the user with this session id, or null');
     // #endregion
@@ -104,7 +182,16 @@ export class Auth {
     const user = await this.#findUser({ email });
     if (user === null) throw new UnknownEmailError(email);
     const resetToken = generateUuid();
-    await this.#db.updateUser(user.id, { resetToken });
+    // #region task-22
+    // #region task-23
+    // Storing the new digest replaces the old one: only the latest token can work.
+    await this.#db.updateUser(user.id, { resetToken: hashToken(resetToken), resetCreatedAt: this.#clock() });
+    // #stub
+    // await this.#db.updateUser(user.id, { resetToken: hashToken(resetToken) });
+    // #endregion
+    // #stub
+    // await this.#db.updateUser(user.id, { resetToken });
+    // #endregion
     return resetToken;
     // #stub
     // throw new TaskNotDoneError(16, 'write `Auth.getResetPasswordToken`: store a new uuid as the user\'s reset token and return it');
@@ -123,11 +210,38 @@ export class Auth {
     checkPasswordInput(password);
     const { email } = options;
     if (email !== undefined) checkText('email', email);
-    const user = await this.#findUser(email === undefined ? { resetToken } : { resetToken, email });
-    if (user === null) throw new InvalidResetTokenError();
+    // #region task-22
+    // Not a token we issue: refused before any query. Otherwise it is looked up by its digest, as stored.
+    if (!isWellFormedToken(resetToken)) throw new InvalidResetTokenError();
+    // #region task-23
+    // #region task-24
+    // One conditional UPDATE checks the token and spends it: of two uses at the same instant, one wins.
+    // The same write ends the user's session, so whoever stole it loses it with the old password.
     const hashedPassword = await hashPassword(password, { cost: this.#bcryptCost });
-    // Clearing the token in the same write makes it single-use.
-    await this.#db.updateUser(user.id, { hashedPassword, resetToken: null });
+    const issuedAfter = new Date(this.#clock().getTime() - this.#resetTokenLifetime * 1000);
+    const userId = await this.#db.consumeResetToken(hashToken(resetToken), hashedPassword, { issuedAfter, email });
+    if (userId === null) throw new InvalidResetTokenError();
+    // #stub
+    // const digest = hashToken(resetToken);
+    // const user = await this.#findUser(email === undefined ? { resetToken: digest } : { resetToken: digest, email });
+    // if (user === null || isResetTokenExpired(user, this.#clock(), this.#resetTokenLifetime)) throw new InvalidResetTokenError();
+    // const hashedPassword = await hashPassword(password, { cost: this.#bcryptCost });
+    // await this.#db.updateUser(user.id, { hashedPassword, resetToken: null });
+    // #endregion
+    // #stub
+    // const digest = hashToken(resetToken);
+    // const user = await this.#findUser(email === undefined ? { resetToken: digest } : { resetToken: digest, email });
+    // if (user === null) throw new InvalidResetTokenError();
+    // const hashedPassword = await hashPassword(password, { cost: this.#bcryptCost });
+    // await this.#db.updateUser(user.id, { hashedPassword, resetToken: null });
+    // #endregion
+    // #stub
+    // const user = await this.#findUser(email === undefined ? { resetToken } : { resetToken, email });
+    // if (user === null) throw new InvalidResetTokenError();
+    // const hashedPassword = await hashPassword(password, { cost: this.#bcryptCost });
+    // // Clearing the token in the same write makes it single-use.
+    // await this.#db.updateUser(user.id, { hashedPassword, resetToken: null });
+    // #endregion
     // #stub
     // throw new TaskNotDoneError(18, 'write `Auth.updatePassword`: hash the new password and clear the reset token (only for the account `email` names, when given), or throw `InvalidResetTokenError`');
     // #endregion
@@ -143,6 +257,37 @@ export class Auth {
       throw error;
     }
   }
+}
+
+/** Whether a session has ended: unused for longer than the idle limit, or begun longer ago than the absolute limit. */
+export function isSessionExpired(user: Pick<User, 'sessionCreatedAt' | 'sessionSeenAt'>, now: Date, limits: SessionLimits): boolean {
+  // #region task-23
+  // A session without its times was not made by this code: treat it as over.
+  if (user.sessionCreatedAt === null || user.sessionSeenAt === null) return true;
+  const age = now.getTime() - user.sessionCreatedAt.getTime();
+  const idle = now.getTime() - user.sessionSeenAt.getTime();
+  return age >= limits.absolute * 1000 || idle >= limits.idle * 1000;
+  // #stub
+  // throw new TaskNotDoneError(23, 'write `isSessionExpired`: true past the idle or the absolute limit');
+  // #endregion
+}
+
+/** Whether a reset token has lived past its lifetime (in seconds), counted from when it was issued. */
+export function isResetTokenExpired(user: Pick<User, 'resetCreatedAt'>, now: Date, lifetime: number): boolean {
+  // #region task-23
+  if (user.resetCreatedAt === null) return true;
+  return now.getTime() - user.resetCreatedAt.getTime() >= lifetime * 1000;
+  // #stub
+  // throw new TaskNotDoneError(23, 'write `isResetTokenExpired`: true once the token is older than its lifetime');
+  // #endregion
+}
+
+/** An expiry option: a whole number of seconds, at least 1. */
+function checkSeconds(name: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
+    throw new InvalidArgumentError(`${name} must be a whole number of seconds, at least 1, got ${String(value)}`);
+  }
+  return value;
 }
 
 /** Refuses what cannot be an email or a token before it reaches a query. */

@@ -1,8 +1,15 @@
-export { Auth } from './auth.ts';
-export type { AuthOptions, UpdatePasswordOptions } from './auth.ts';
+export {
+  Auth,
+  isSessionExpired,
+  isResetTokenExpired,
+  DEFAULT_SESSION_IDLE_TIMEOUT,
+  DEFAULT_SESSION_ABSOLUTE_TIMEOUT,
+  DEFAULT_RESET_TOKEN_LIFETIME,
+} from './auth.ts';
+export type { AuthOptions, SessionLimits, UpdatePasswordOptions } from './auth.ts';
 export { hashPassword, verifyPassword, checkPasswordInput, checkBcryptCost, DEFAULT_BCRYPT_COST, MAX_PASSWORD_BYTES } from './password.ts';
 export type { HashOptions } from './password.ts';
-export { generateUuid } from './tokens.ts';
+export { generateUuid, hashToken, isWellFormedToken } from './tokens.ts';
 export { UserExistsError, UnknownEmailError, InvalidResetTokenError } from './errors.ts';
 // What the service needs from the layers below, so it can import from @hallpass/auth alone.
 export {
@@ -15,6 +22,9 @@ export {
   InvalidRequestError,
   InvalidAttributeError,
   DatabaseOpenError,
+  InvalidEmailError,
+  EmailTakenError,
+  canonicalEmail,
   redact,
 } from '@hallpass/db';
 export type { DBOptions, UserProps, UserProperty } from '@hallpass/db';

@@ -1,8 +1,15 @@
+import { createHash } from 'node:crypto';
 import t from 'tap';
 import { Auth, UnknownEmailError } from '@hallpass/auth';
 import { testDB } from '@hallpass/db/testing';
 
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+/** How a token may sit in the database: as given (this task) or as its SHA-256 digest (task 22, token digests at rest). */
+function storedForms(token: string | null): string[] {
+  if (token === null) return [];
+  return [token, createHash('sha256').update(token).digest('hex')];
+}
 
 t.test('getResetPasswordToken stores a new UUID as the reset token and returns it', async (t) => {
   const db = await testDB(t);
@@ -12,7 +19,7 @@ t.test('getResetPasswordToken stores a new UUID as the reset token and returns i
   const token = await auth.getResetPasswordToken('bob@bob.com');
   t.match(token, UUID_V4);
   const row = await db.findUserBy({ id: bob.id });
-  t.equal(row.resetToken, token, "it is the user's reset token in the database");
+  t.ok(storedForms(token).includes(row.resetToken ?? ''), "it is the user's reset token in the database");
   t.equal(row.hashedPassword, bob.hashedPassword, 'the password is unchanged until the token is used');
   t.equal((await db.findUserBy({ id: amy.id })).resetToken, null, 'other users are untouched');
 });
@@ -24,7 +31,10 @@ t.test('a new token replaces the previous one; the email matches in any letter c
   const first = await auth.getResetPasswordToken('bob@bob.com');
   const second = await auth.getResetPasswordToken('BOB@BOB.COM');
   t.not(second, first);
-  t.equal((await db.findUserBy({ id: bob.id })).resetToken, second);
+  t.match(second, UUID_V4);
+  const stored = (await db.findUserBy({ id: bob.id })).resetToken ?? '';
+  t.ok(storedForms(second).includes(stored), 'the second token is stored');
+  t.notOk(storedForms(first).includes(stored), 'the first one is not stored any more');
 });
 
 t.test('an unknown email is an UnknownEmailError', async (t) => {

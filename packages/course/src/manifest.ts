@@ -211,6 +211,56 @@ export const tasks: readonly Task[] = [
     ],
     points: 4,
   },
+  // The security track: each task hardens code an earlier task wrote.
+  {
+    id: 21, slug: 'one-account-per-email', title: 'One account per email, race-safe', package: 'auth', original: 'none: `Auth.register_user` looks the email up, then inserts',
+    minutes: 35,
+    objectives: [
+      'Canonicalise an email: trim, Unicode NFC, lower case',
+      'Refuse invisible and direction-changing characters with a typed error',
+      'Let a unique index decide between concurrent sign-ups',
+      'Map a unique violation to a domain error',
+    ],
+    points: 4,
+  },
+  {
+    id: 22, slug: 'token-digests', title: 'Token digests at rest', package: 'auth', original: 'none: the original stores session ids and reset tokens as given',
+    minutes: 25,
+    objectives: [
+      'Store only the SHA-256 digest of a session id or reset token',
+      'Refuse a value that is not a well-formed token before any query',
+    ],
+    points: 3,
+  },
+  {
+    id: 23, slug: 'session-expiry', title: 'Session and reset-token expiry', package: 'auth', original: 'none: the original\'s sessions and tokens never expire',
+    minutes: 30,
+    objectives: [
+      'End a session after an idle limit and an absolute limit',
+      'Give reset tokens a short lifetime',
+      'Test time-dependent code with an injected clock',
+    ],
+    points: 3,
+  },
+  {
+    id: 24, slug: 'reset-done-right', title: 'Password reset done right', package: 'auth', original: 'none: `Auth.update_password` reads the token, then clears it',
+    minutes: 30,
+    objectives: [
+      'Spend a reset token with one conditional UPDATE … RETURNING',
+      'End every session of a user whose password changes',
+      'Prove single use with concurrent requests',
+    ],
+    points: 4,
+  },
+  {
+    id: 25, slug: 'uniform-time-login', title: 'Uniform-time login', package: 'auth', original: 'none: `Auth.valid_login` returns at once for an unknown email',
+    minutes: 20,
+    objectives: [
+      'Spend the same bcrypt work on an unknown email as on a known one',
+      'Explain how response time can reveal which accounts exist',
+    ],
+    points: 2,
+  },
 ];
 
 /** `07` for task 7: the form ids take in file names. */

@@ -5,8 +5,9 @@ import { docPage, findTask, regionId, tasks, testFile } from '@hallpass/course';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 
-t.test('the manifest lists the 21 course tasks in order', async (t) => {
-  t.same(tasks.map((task) => task.id), Array.from({ length: 21 }, (_, i) => i));
+t.test('the manifest lists the course tasks in order: the 21 of the original, then the security track', async (t) => {
+  t.same(tasks.slice(0, 21).map((task) => task.id), Array.from({ length: 21 }, (_, i) => i));
+  t.same(tasks.map((task) => task.id), Array.from({ length: tasks.length }, (_, i) => i), 'numbered 0, 1, 2 … without a gap');
   t.equal(new Set(tasks.map((task) => task.slug)).size, tasks.length, 'slugs are unique');
   for (const task of tasks) t.match(task.slug, /^[a-z0-9]+(-[a-z0-9]+)*$/, `task ${task.id} slug is kebab-case`);
 });

@@ -4,17 +4,27 @@ import {
   TaskNotDoneError,
   User,
   isUserProperty,
+  timestampProperties,
+  userProperties,
   type UserProperty,
   type UserProps,
 } from '@hallpass/user-model';
 import { connect, redact, type Connection, type ConnectionOptions } from './connection.ts';
-import { DatabaseOpenError, InvalidAttributeError, InvalidRequestError, NoResultFoundError } from './errors.ts';
+import { canonicalEmail } from './email.ts';
+import { DatabaseOpenError, EmailTakenError, InvalidAttributeError, InvalidEmailError, InvalidRequestError, NoResultFoundError } from './errors.ts';
 import { migrateToLatest } from './migrate.ts';
 
 export type DBOptions = ConnectionOptions;
 
+export interface ConsumeResetTokenOptions {
+  /** Tokens issued at or before this instant have expired. */
+  issuedAfter: Date;
+  /** The account the token must belong to, in any form `findUserBy` accepts. */
+  email?: string | undefined;
+}
+
 /** One property and the value it is compared with or set to. */
-type Entry = [UserProperty, string | number | null];
+type Entry = [UserProperty, string | number | Date | null];
 
 /** The longest value a `varchar(250)` column of `users` holds. */
 const MAX_COLUMN_LENGTH = 250;
@@ -61,7 +71,17 @@ export class DB {
     checkText('email', email);
     checkText('hashedPassword', hashedPassword);
     // #region task-01
-    return User.query(this.knex).insert({ email, hashedPassword }).returning('*');
+    // #region task-21
+    // The unique index decides, not a look-up first: of two sign-ups at the same instant, one insert fails.
+    try {
+      return await User.query(this.knex).insert({ email, canonicalEmail: canonicalEmail(email), hashedPassword }).returning('*');
+    } catch (error) {
+      if (isUniqueViolation(error, EMAIL_INDEX)) throw new EmailTakenError(email);
+      throw error;
+    }
+    // #stub
+    // return User.query(this.knex).insert({ email, hashedPassword }).returning('*');
+    // #endregion
     // #stub
     // throw new TaskNotDoneError(1, 'write `DB.addUser`: insert the row and return the saved `User`');
     // #endregion
@@ -73,8 +93,18 @@ export class DB {
     const entries = criteriaEntries(criteria);
     const query = User.query(this.knex).first();
     for (const [key, value] of entries) {
-      if (key === 'email' && typeof value === 'string') query.whereRaw('lower(email) = lower(?)', [value]);
-      else query.where(User.propertyNameToColumnName(key), value);
+      // #region task-21
+      // One canonical form, one unique index: the same rule for look-ups as for sign-ups.
+      if (key === 'email' && typeof value === 'string') {
+        const canonical = canonicalOrNull(value);
+        // An address no account can have (an invisible character in it) is a bad question, like one too long for its column.
+        if (canonical === null) throw new InvalidRequestError(`findUserBy: email ${JSON.stringify(value)} cannot be any user's`);
+        query.where('canonical_email', canonical);
+      } else query.where(User.propertyNameToColumnName(key), value);
+      // #stub
+      // if (key === 'email' && typeof value === 'string') query.whereRaw('lower(email) = lower(?)', [value]);
+      // else query.where(User.propertyNameToColumnName(key), value);
+      // #endregion
     }
     const user = await query.orderBy('id');
     if (user === undefined) {
@@ -94,10 +124,58 @@ export class DB {
     }
     const patch = changeEntries(changes);
     const query = User.query(this.knex).where('id', id);
-    const found = patch.length === 0 ? await query.resultSize() : await query.patch(Object.fromEntries(patch));
+    // #region task-21
+    // The canonical email follows the email, and the unique index guards a change as it guards a sign-up.
+    const values: Partial<UserProps> = Object.fromEntries(patch);
+    if (values.email !== undefined) values.canonicalEmail = canonicalEmail(values.email);
+    let found: number;
+    try {
+      found = patch.length === 0 ? await query.resultSize() : await query.patch(values);
+    } catch (error) {
+      if (values.email !== undefined && isUniqueViolation(error, EMAIL_INDEX)) throw new EmailTakenError(values.email);
+      throw error;
+    }
+    // #stub
+    // const found = patch.length === 0 ? await query.resultSize() : await query.patch(Object.fromEntries(patch));
+    // #endregion
     if (found === 0) throw new NoResultFoundError(`no user has id ${id}`);
     // #stub
     // throw new TaskNotDoneError(3, 'write `DB.updateUser`: change the user\'s properties, or throw `InvalidAttributeError` / `NoResultFoundError`');
+    // #endregion
+  }
+
+  /**
+   * Spends a reset token in one conditional `UPDATE … RETURNING`: when a row holds
+   * `resetToken` (as stored), issued after `issuedAfter` and, with `email`, for
+   * that account, it gets `hashedPassword`, loses the token and loses its session.
+   * The database runs the check and the write as one step, so of two calls with
+   * one token only one can succeed. Returns the user's id, or `null` when no row
+   * qualified (nothing is written then).
+   */
+  async consumeResetToken(resetToken: string, hashedPassword: string, options: ConsumeResetTokenOptions): Promise<number | null> {
+    checkText('resetToken', resetToken);
+    checkText('hashedPassword', hashedPassword);
+    const { issuedAfter, email } = options;
+    if (!(issuedAfter instanceof Date) || Number.isNaN(issuedAfter.getTime())) {
+      throw new InvalidArgumentError(`issuedAfter must be a valid Date, got ${typeName(issuedAfter)}`);
+    }
+    if (email !== undefined && typeof email !== 'string') throw new InvalidArgumentError(`email must be a string when given, got ${typeName(email)}`);
+    // #region task-24
+    const query = User.query(this.knex)
+      .patch({ hashedPassword, resetToken: null, resetCreatedAt: null, sessionId: null, sessionCreatedAt: null, sessionSeenAt: null })
+      .where('reset_token', resetToken)
+      .where('reset_created_at', '>', issuedAfter)
+      .returning('id');
+    if (email !== undefined) {
+      // An address no account can have owns no token.
+      const canonical = canonicalOrNull(email);
+      if (canonical === null) return null;
+      query.where('canonical_email', canonical);
+    }
+    const [row] = (await query) as unknown as Pick<User, 'id'>[];
+    return row?.id ?? null;
+    // #stub
+    // throw new TaskNotDoneError(24, 'write `DB.consumeResetToken`: one conditional UPDATE … RETURNING that spends the token');
     // #endregion
   }
 
@@ -136,7 +214,11 @@ function checkValue(key: UserProperty, value: unknown): void {
     if (!Number.isSafeInteger(value)) throw new InvalidArgumentError(`id must be an integer, got ${typeName(value)}`);
     return;
   }
-  if ((key === 'sessionId' || key === 'resetToken') && value === null) return;
+  if ((key === 'sessionId' || key === 'resetToken' || key === 'canonicalEmail') && value === null) return;
+  if (isTimestampProperty(key)) {
+    if (value === null || (value instanceof Date && !Number.isNaN(value.getTime()))) return;
+    throw new InvalidArgumentError(`${key} must be a valid Date or null, got ${typeName(value)}`);
+  }
   checkText(key, value);
 }
 
@@ -151,7 +233,7 @@ function criteriaEntries(criteria: unknown): Entry[] {
   }
   for (const [key, value] of entries) {
     if (!isUserProperty(key)) {
-      throw new InvalidRequestError(`"${key}" is not a User property (expected one of id, email, hashedPassword, sessionId, resetToken)`);
+      throw new InvalidRequestError(`"${key}" is not a User property (expected one of ${userProperties.join(', ')})`);
     }
     try {
       checkValue(key, value);
@@ -171,7 +253,7 @@ function changeEntries(changes: unknown): Entry[] {
   const entries = Object.entries(changes);
   for (const [key, value] of entries) {
     if (!isUserProperty(key)) {
-      throw new InvalidAttributeError(`"${key}" is not a User property (expected one of email, hashedPassword, sessionId, resetToken)`);
+      throw new InvalidAttributeError(`"${key}" is not a User property (expected one of ${userProperties.filter((p) => p !== 'id').join(', ')})`);
     }
     if (key === 'id') throw new InvalidAttributeError('a user\'s id cannot be changed');
     checkValue(key, value);
@@ -179,6 +261,30 @@ function changeEntries(changes: unknown): Entry[] {
   return entries as Entry[];
 }
 // #endregion
+
+function isTimestampProperty(key: UserProperty): boolean {
+  return (timestampProperties as readonly string[]).includes(key);
+}
+
+/** The canonical form of `email`, or `null` when no account can have that address. */
+function canonicalOrNull(email: string): string | null {
+  try {
+    return canonicalEmail(email);
+  } catch (error) {
+    if (error instanceof InvalidEmailError) return null;
+    /* c8 ignore next - only a stub (TaskNotDoneError) in a learner's copy throws anything else */
+    throw error;
+  }
+}
+
+/** The unique index on `canonical_email` (migration 0002). */
+const EMAIL_INDEX = 'users_canonical_email_key';
+
+/** PostgreSQL's SQLSTATE 23505 (PGlite answers the same): the write broke the unique index `index`. */
+function isUniqueViolation(error: unknown, index: string): boolean {
+  const native = ((error as { nativeError?: unknown }).nativeError ?? error) as { code?: unknown; constraint?: unknown };
+  return native.code === '23505' && native.constraint === index;
+}
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (typeof value !== 'object' || value === null) return false;

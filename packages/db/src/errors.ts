@@ -1,4 +1,4 @@
-import { HallpassError } from '@hallpass/user-model';
+import { HallpassError, InvalidArgumentError } from '@hallpass/user-model';
 
 /** `findUserBy` matched no row, or `updateUser` was given an id no user has. */
 export class NoResultFoundError extends HallpassError {
@@ -25,5 +25,22 @@ export class InvalidAttributeError extends HallpassError {
 export class DatabaseOpenError extends HallpassError {
   constructor(message: string, options?: ErrorOptions) {
     super('ERR_DATABASE_OPEN', message, options);
+  }
+}
+
+/**
+ * An email holds a character no address may have (control, zero-width,
+ * bidirectional) or is too long once canonical. A kind of bad argument: its
+ * code is `ERR_INVALID_ARGUMENT`, so callers that handle those handle it too.
+ */
+export class InvalidEmailError extends InvalidArgumentError {}
+
+/** `addUser` or `updateUser` would give a second account an email already registered (in its canonical form). */
+export class EmailTakenError extends HallpassError {
+  readonly email: string;
+
+  constructor(email: string) {
+    super('ERR_EMAIL_TAKEN', `the email ${email} is already registered`);
+    this.email = email;
   }
 }

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import * as createUsers from '../migrations/0001_create_users.ts';
+import * as securityTrack from '../migrations/0002_security_track.ts';
 
 /** One schema change: applied by `up`, undone by `down`. */
 export interface Migration {
@@ -9,4 +10,4 @@ export interface Migration {
 }
 
 /** The migrations that own the `users` table, oldest first. Never edit one that has shipped: add another. */
-export const userMigrations: readonly Migration[] = [createUsers];
+export const userMigrations: readonly Migration[] = [createUsers, securityTrack];

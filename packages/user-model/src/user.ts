@@ -1,8 +1,24 @@
 import { Model, snakeCaseMappers } from 'objection';
 import { TaskNotDoneError } from './errors.ts';
 
-/** The properties a `User` exposes, in camelCase; the columns are their snake_case forms. */
-export const userProperties = ['id', 'email', 'hashedPassword', 'sessionId', 'resetToken'] as const;
+/**
+ * The properties a `User` exposes, in camelCase; the columns are their snake_case forms.
+ * The first five are the course's data model; the security track adds the rest.
+ */
+export const userProperties = [
+  'id',
+  'email',
+  'hashedPassword',
+  'sessionId',
+  'resetToken',
+  'canonicalEmail',
+  'sessionCreatedAt',
+  'sessionSeenAt',
+  'resetCreatedAt',
+] as const;
+
+/** The properties that hold a point in time (`timestamptz` columns). */
+export const timestampProperties = ['sessionCreatedAt', 'sessionSeenAt', 'resetCreatedAt'] as const;
 
 export type UserProperty = (typeof userProperties)[number];
 
@@ -11,8 +27,18 @@ export interface UserProps {
   id: number;
   email: string;
   hashedPassword: string;
+  /** The session token's SHA-256 digest once the security track stores digests (the token itself before). */
   sessionId: string | null;
+  /** The reset token's SHA-256 digest once the security track stores digests (the token itself before). */
   resetToken: string | null;
+  /** `email` trimmed, in Unicode NFC and lower case: the form that is unique. */
+  canonicalEmail: string | null;
+  /** When the current session began (its absolute limit counts from here). */
+  sessionCreatedAt: Date | null;
+  /** When the current session was last used (its idle limit counts from here). */
+  sessionSeenAt: Date | null;
+  /** When the current reset token was issued (its lifetime counts from here). */
+  resetCreatedAt: Date | null;
 }
 
 export function isUserProperty(key: string): key is UserProperty {
@@ -26,6 +52,10 @@ export class User extends Model implements UserProps {
   declare hashedPassword: string;
   declare sessionId: string | null;
   declare resetToken: string | null;
+  declare canonicalEmail: string | null;
+  declare sessionCreatedAt: Date | null;
+  declare sessionSeenAt: Date | null;
+  declare resetCreatedAt: Date | null;
 
   // #region task-00
   static override get tableName(): string {
