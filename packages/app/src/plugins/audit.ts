@@ -72,7 +72,8 @@ export default fp(
       const user = await app.auth.getUserFromSessionId(sessionIdOf(request));
       logoutUsers.set(request, user?.id ?? null);
     });
-    app.addHook('onResponse', async (request, reply) => {
+    // onSend, not onResponse: the line is written before the client has its answer, so the log is in the order things happened.
+    app.addHook('onSend', async (request, reply) => {
       const event = eventOf[`${request.method} ${request.routeOptions.url} ${reply.statusCode}`];
       if (event === undefined) return;
       const userId = event === 'logout'
