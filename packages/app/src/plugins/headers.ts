@@ -21,7 +21,7 @@ export default fp<HeadersPluginOptions>(
         // Only same-origin files: the /docs page (swagger-ui) and the /try page load scripts and styles from this service, none inline.
         directives: {
           defaultSrc: ["'self'"],
-          baseUri: ["'self'"],
+          baseUri: ["'none'"],
           connectSrc: ["'self'"],
           fontSrc: ["'self'", 'data:'],
           formAction: ["'self'"],
