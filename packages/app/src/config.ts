@@ -148,7 +148,7 @@ function securitySettings(text: (name: string) => string | undefined, profile: C
 function originOf(value: string): string | undefined {
   try {
     const url = new URL(value);
-    if ((url.protocol === 'http:' || url.protocol === 'https:') && (url.pathname === '/' || url.pathname === '') && url.search === '' && url.hash === '' && url.username === '' && url.password === '') {
+    if ((url.protocol === 'http:' || url.protocol === 'https:') && url.pathname === '/' && url.search === '' && url.hash === '' && url.username === '' && url.password === '') {
       return url.origin;
     }
   } catch {

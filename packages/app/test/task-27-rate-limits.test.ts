@@ -3,7 +3,8 @@ import { Socket } from 'node:net';
 import t, { type Test } from 'tap';
 import { buildApp, type AppOptions } from '@hallpass/app';
 import { testDB } from '@hallpass/db/testing';
-import { MemoryCounter } from '../src/plugins/rate-limits.ts';
+import type { FastifyRequest } from 'fastify';
+import { MemoryCounter, accountKey } from '../src/plugins/rate-limits.ts';
 
 type Security = NonNullable<AppOptions['security']>;
 
@@ -104,6 +105,11 @@ t.test('the defaults: 10 failed logins per account per 15 minutes', async (t) =>
   t.same(statuses, [...Array<number>(10).fill(401), 429]);
   const last = await send(base, 'POST', '/sessions', { email: 'default@example.com', password: 'r1ght' });
   t.ok(Number(last.retryAfter) > 14 * 60 && Number(last.retryAfter) <= 15 * 60, `Retry-After is about 15 minutes, got ${last.retryAfter}`);
+});
+
+t.test('a request without an email counts under an empty account', async (t) => {
+  t.equal(accountKey({ body: undefined } as FastifyRequest), '');
+  t.equal(accountKey({ body: { email: ' Bob@Example.COM ' } } as FastifyRequest), 'bob@example.com');
 });
 
 t.test('the memory counter starts a new window when one ends, and drops ended windows when it holds many', async (t) => {

@@ -40,7 +40,7 @@ export default fp<CookiesPluginOptions>(
         if (header === undefined) return;
         // `reply.header` appends to Set-Cookie: take the old value off first.
         reply.removeHeader('set-cookie');
-        reply.header('set-cookie', Array.isArray(header) ? header.map(hostPrefixed) : hostPrefixed(String(header)));
+        reply.header('set-cookie', ([] as unknown[]).concat(header).map((value) => hostPrefixed(String(value))));
       });
     }
     // #stub
