@@ -1,10 +1,15 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { TaskNotDoneError, type DB } from '@hallpass/db';
+import type { RateLimits, SecuritySettings } from './config.ts';
+import audit from './plugins/audit.ts';
 import auth from './plugins/auth.ts';
 import body from './plugins/body.ts';
 import cookies from './plugins/cookies.ts';
+import csrf from './plugins/csrf.ts';
 import db from './plugins/db.ts';
 import errors from './plugins/errors.ts';
+import headers from './plugins/headers.ts';
+import rateLimits from './plugins/rate-limits.ts';
 import swagger from './plugins/swagger.ts';
 import profile from './routes/profile.ts';
 import resetPassword from './routes/reset-password.ts';
@@ -20,6 +25,11 @@ export interface AppOptions {
   logger?: FastifyServerOptions['logger'];
   /** bcrypt's work factor for new hashes; the library's default (12) when absent. Tests use 4 to stay fast. */
   bcryptCost?: number | undefined;
+  // Security track (tasks 26–29): each setting defaults to the course profile's.
+  /** `production` (NODE_ENV=production): the `__Host-` `Secure` session cookie, HTTPS-only sub-requests, no /docs by default. */
+  profile?: 'course' | 'production' | undefined;
+  /** CSRF origin, rate limits, Redis, /docs: what `loadConfig` reads from the environment. Tests set only what they need. */
+  security?: Partial<Omit<SecuritySettings, 'rateLimits'>> & { rateLimits?: Partial<RateLimits>; redisPrefix?: string } | undefined;
 }
 
 /** The largest request body accepted: the biggest legitimate one is well under 1 KiB. */
@@ -35,8 +45,14 @@ export async function app(instance: FastifyInstance, options: AppOptions): Promi
   await instance.register(auth, { bcryptCost: options.bcryptCost });
   await instance.register(errors);
   await instance.register(body);
-  await instance.register(cookies);
-  await instance.register(swagger);
+  // Security (tasks 26–29): headers and the CSRF check first, so a refused request costs nothing.
+  const security = options.security ?? {};
+  await instance.register(headers, { profile: options.profile });
+  await instance.register(cookies, { profile: options.profile });
+  await instance.register(csrf, { publicOrigin: security.publicOrigin });
+  await instance.register(audit);
+  await instance.register(rateLimits, { limits: security.rateLimits, redisUrl: security.redisUrl, redisPrefix: security.redisPrefix });
+  await instance.register(swagger, { docs: security.docs ?? options.profile !== 'production' });
   // ---- end of the given infrastructure ----
 
   // #region task-06

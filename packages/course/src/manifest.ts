@@ -261,6 +261,49 @@ export const tasks: readonly Task[] = [
     ],
     points: 2,
   },
+  // Security track, HTTP side (tasks 26–29).
+  {
+    id: 26, slug: 'csrf-cookies', title: 'Refuse cross-site requests; the production session cookie', package: 'app', original: 'none: the original has no cross-site defence',
+    minutes: 30,
+    objectives: [
+      'Explain how a cross-site request forgery rides on a cookie',
+      'Refuse state-changing requests by Sec-Fetch-Site and Origin',
+      'Keep clients that send neither header working',
+      'Set a Secure, __Host- prefixed session cookie in production',
+    ],
+    points: 4,
+  },
+  {
+    id: 27, slug: 'rate-limits', title: 'Rate limits on logins, resets and sign-ups', package: 'app', original: 'none: the original never limits attempts',
+    minutes: 45,
+    objectives: [
+      'Limit failed logins per account and per client address',
+      'Count attempts before they run, so parallel guesses cannot slip through',
+      'Answer 429 with Retry-After',
+      'Share the counts between instances through Redis',
+    ],
+    points: 5,
+  },
+  {
+    id: 28, slug: 'response-headers', title: 'Security headers, no-store, and /docs off in production', package: 'app', original: 'none: the original sends no security headers',
+    minutes: 25,
+    objectives: [
+      'Keep answers that hold tokens out of caches with Cache-Control: no-store',
+      'Send security headers with @fastify/helmet and a strict Content-Security-Policy',
+      'Check that a page still works under that policy',
+    ],
+    points: 3,
+  },
+  {
+    id: 29, slug: 'audit-log', title: 'An audit log without secrets', package: 'app', original: 'none: the original logs nothing',
+    minutes: 25,
+    objectives: [
+      'Record security events as structured log lines',
+      'Tie each event to a user id and a client address',
+      'Keep passwords, tokens, digests and hashes out of the log',
+    ],
+    points: 3,
+  },
 ];
 
 /** `07` for task 7: the form ids take in file names. */

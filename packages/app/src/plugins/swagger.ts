@@ -7,10 +7,15 @@ import { SESSION_COOKIE } from './cookies.ts';
  * The OpenAPI description, made from the routes' schemas: the document at
  * `/openapi.json`, an interactive page at `/docs` (its assets come from the
  * package, nothing is fetched from the network). Registered before the routes,
- * so it sees every one of them.
+ * so it sees every one of them. The production profile leaves both out.
  */
-export default fp(
-  async (app) => {
+export interface SwaggerPluginOptions {
+  /** Serve `/docs` and `/openapi.json` (on unless said otherwise; the production profile says otherwise). */
+  docs?: boolean | undefined;
+}
+
+export default fp<SwaggerPluginOptions>(
+  async (app, options) => {
     await app.register(swagger, {
       openapi: {
         openapi: '3.1.0',
@@ -32,6 +37,12 @@ export default fp(
         },
       },
     });
+    // #region task-28
+    // In production the map of the API is not handed to every visitor.
+    if (options.docs === false) return;
+    // #stub
+    // // /docs is served in every profile.
+    // #endregion
     await app.register(swaggerUi, { routePrefix: '/docs' });
     app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   },

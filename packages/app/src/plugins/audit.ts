@@ -1,0 +1,88 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { sessionIdOf } from './cookies.ts';
+
+/** What happened, in the words an operator searches the log for. */
+export type AuditEvent =
+  | 'signup'
+  | 'login.ok'
+  | 'login.failed'
+  | 'logout'
+  | 'reset.requested'
+  | 'reset.refused'
+  | 'reset.used'
+  | 'reset.failed'
+  | 'csrf.refused'
+  | 'rate_limited';
+
+/** The facts an audit event may carry: ids, addresses and names, never a secret. */
+export interface AuditFields {
+  userId?: number | null;
+  limit?: string;
+}
+
+/**
+ * Writes one audit event: a structured pino line `{ audit, userId, ip, … }` at
+ * level info, with the request id pino adds. Its fields are a closed set: no
+ * email, password, token, digest or hash can get in by accident.
+ */
+export function audit(request: FastifyRequest, event: AuditEvent, fields: AuditFields = {}): void {
+  // #region task-29
+  const { userId = null, limit } = fields;
+  request.log.info({ audit: event, userId, ip: request.ip, ...(limit === undefined ? {} : { limit }) }, `audit: ${event}`);
+  // #stub
+  // // Nothing is recorded: after an attack, nobody can tell what happened.
+  // #endregion
+}
+
+// #region task-29
+/** The audit event a route's answer means, by method, route and status. */
+const eventOf: Readonly<Record<string, AuditEvent>> = {
+  'POST /users 200': 'signup',
+  'POST /sessions 200': 'login.ok',
+  'POST /sessions 401': 'login.failed',
+  'DELETE /sessions 302': 'logout',
+  'POST /reset_password 200': 'reset.requested',
+  'POST /reset_password 403': 'reset.refused',
+  'PUT /reset_password 200': 'reset.used',
+  'PUT /reset_password 403': 'reset.failed',
+};
+
+/** Whose session a logout ended, noted before the route ends it. */
+const logoutUsers = new WeakMap<FastifyRequest, number | null>();
+
+/** The id of the account `email` names, or `null`: a log line is not worth a failed request. */
+async function userIdByEmail(app: FastifyInstance, email: unknown): Promise<number | null> {
+  try {
+    return (await app.db.findUserBy({ email: email as string })).id;
+  } catch {
+    return null;
+  }
+}
+// #endregion
+
+/** Records sign-ups, logins, logouts and resets from the routes' answers, so the route code stays about the flow. */
+export default fp(
+  async (app) => {
+    // #region task-29
+    // A logout ends the session: find whose it was before the route runs.
+    app.addHook('preHandler', async (request) => {
+      if (request.method !== 'DELETE' || request.routeOptions.url !== '/sessions') return;
+      const user = await app.auth.getUserFromSessionId(sessionIdOf(request));
+      logoutUsers.set(request, user?.id ?? null);
+    });
+    // onSend, not onResponse: the line is written before the client has its answer, so the log is in the order things happened.
+    app.addHook('onSend', async (request, reply) => {
+      const event = eventOf[`${request.method} ${request.routeOptions.url} ${reply.statusCode}`];
+      if (event === undefined) return;
+      const userId = event === 'logout'
+        ? logoutUsers.get(request)
+        : await userIdByEmail(app, (request.body as { email?: unknown } | undefined)?.email);
+      audit(request, event, { userId });
+    });
+    // #stub
+    // // No hooks: nothing is recorded.
+    // #endregion
+  },
+  { name: 'hallpass-audit', fastify: '5.x', dependencies: ['hallpass-db', 'hallpass-auth', 'hallpass-cookies'] },
+);
