@@ -49,6 +49,7 @@ export interface WrongAnswerEntry {
 export async function loadWrongAnswers(course: Course, only?: Task): Promise<WrongAnswerEntry[]> {
   const dir = join(course.root, WRONG_ANSWERS_DIR);
   const names = (await readdir(dir).catch(() => [] as string[])).filter((name) => /^task-\d+\.ts$/.test(name)).sort();
+  const unknown: WrongAnswerEntry[] = [];
   const entries: WrongAnswerEntry[] = [];
   for (const name of names) {
     const where = `${WRONG_ANSWERS_DIR}/${name}`;
@@ -56,7 +57,7 @@ export async function loadWrongAnswers(course: Course, only?: Task): Promise<Wro
     if (only !== undefined && id !== only.id) continue;
     const task = course.tasks.find((candidate) => candidate.id === id);
     if (task === undefined) {
-      entries.push({ task: { ...course.tasks[0]!, id }, where, answer: null, problem: `there is no task ${id} in the manifest` });
+      unknown.push({ task: { ...course.tasks[0]!, id }, where, answer: null, problem: `there is no task ${id} in the manifest` });
       continue;
     }
     if (name !== `task-${taskNumber(task)}.ts`) {
@@ -74,7 +75,7 @@ export async function loadWrongAnswers(course: Course, only?: Task): Promise<Wro
     });
   }
   const order = new Map(course.tasks.map((task, index) => [task.id, index]));
-  return entries.sort((a, b) => (order.get(a.task.id) ?? -1) - (order.get(b.task.id) ?? -1));
+  return [...unknown, ...entries.sort((a, b) => order.get(a.task.id)! - order.get(b.task.id)!)];
 }
 
 function shapeProblem(value: unknown): string | null {
@@ -143,7 +144,7 @@ export async function checkWrongAnswers(course: Course, io: Io, only?: Task, opt
       for (let item = queue.shift(); item !== undefined; item = queue.shift()) {
         const task = 'answer' in item ? item.task : item;
         const upTo = order.get(task.id)!;
-        await tree.render((id) => (order.get(id) ?? Infinity) <= upTo);
+        await tree.render((id) => order.get(id)! <= upTo);
         const runOptions = { jobs: 1, ...(options.timeout === undefined ? {} : { timeout: options.timeout }) };
         if (!('answer' in item)) {
           const [result] = await runTasks(dir, [task], runOptions);

@@ -38,34 +38,6 @@ t.test('a wrong answer the tests catch, one they miss, and one that does not app
   t.match(io.err(), /\n {2}- task 00: MALFORMED packages\/course\/wrong-answers\/task-00\.ts#4: packages\/demo\/src\/nowhere\.ts does not exist\n/);
 });
 
-t.test('a task is run with the tasks before it solved; all caught is a success', async (t) => {
-  const course = await makeFixture(t, {
-    files: {
-      'packages/course/wrong-answers/task-01.ts': notes(entry('doubles by adding one', 'return add(a, a);', 'return add(a, 1);')),
-      'packages/course/wrong-answers/task-02.ts': notes(entry('greets without the comma', '`Hello, ${name}!`', '`Hello ${name}!`', 'packages/demo/src/greet.ts')),
-    },
-  });
-  const io = recorder(course.root);
-  t.equal(await checkWrongAnswers(course, io, undefined, { jobs: 2, timeout: 60 }), 0, io.err());
-  t.match(io.out(), /^2 wrong answers of 2 tasks, 2 at a time\n\n/);
-  t.match(io.out(), /task 01 {2}caught {5}doubles by adding one — double doubles › four doubled is eight/);
-  t.match(io.out(), /task 02 {2}caught {5}greets without the comma — should be equal/);
-  t.match(io.out(), /2 wrong answers in [\d.]+s: 2 caught, 0 missed, 0 malformed/);
-  t.equal(io.err(), '');
-});
-
-t.test('a task whose tests fail on its own solution proves nothing', async (t) => {
-  const course = await makeFixture(t, {
-    files: {
-      'packages/demo/test/task-01-double.test.ts': "import t from 'tap';\nt.test('always fails', async (t) => {\n  t.fail('no');\n});\n",
-      'packages/course/wrong-answers/task-01.ts': notes(entry('doubles by adding one', 'return add(a, a);', 'return add(a, 1);')),
-    },
-  });
-  const io = recorder(course.root);
-  t.equal(await checkWrongAnswers(course, io), 1);
-  t.match(io.err(), /task 01: its tests fail on its own solution, so they prove nothing here: always fails › no/);
-});
-
 t.test('malformed notes are reported, not run', async (t) => {
   const course = await makeFixture(t, {
     files: {
