@@ -31,7 +31,7 @@ t.test('no match is a NoResultFoundError', async (t) => {
   await db.addUser('bob@example.com', 'hash');
   await t.rejects(db.findUserBy({ email: 'nobody@example.com' }), NoResultFoundError, 'an unknown email throws, it does not answer undefined');
   await t.rejects(db.findUserBy({ email: 'nobody@example.com' }), { code: 'ERR_NO_RESULT_FOUND', message: /nobody@example\.com/ }, 'the message names the email');
-  const error = await db.findUserBy({ email: 'bob@example.com', hashedPassword: 'secret-hash' }).catch((e: unknown) => e as Error);
+  const error = (await db.findUserBy({ email: 'bob@example.com', hashedPassword: 'secret-hash' }).catch((e: unknown) => e)) as Error;
   t.match(error, { code: 'ERR_NO_RESULT_FOUND' }, 'every criterion must match, not only the first');
   t.notOk(error.message.includes('secret-hash'), 'the message does not echo a hash or a token');
   await t.rejects(db.findUserBy({ id: 999 }), NoResultFoundError, 'an unknown id');
