@@ -167,7 +167,7 @@ export async function checkWrongAnswers(course: Course, io: Io, only?: Task, opt
         try {
           const [result] = await runTasks(dir, [task], runOptions);
           if (result!.status === 'pass') report({ entry: item, outcome: 'missed', detail: `task ${taskNumber(task)}'s tests pass with it (${result!.passed}/${result!.total})` });
-          else report({ entry: item, outcome: 'caught', detail: `${result!.message}${result!.at === null ? '' : ` (${result!.at})`}` });
+          else report({ entry: item, outcome: 'caught', detail: `${result!.message}${result!.at === null || result!.at.includes('node_modules') ? '' : ` (${result!.at})`}` });
         } finally {
           await writeFile(path, text);
         }
