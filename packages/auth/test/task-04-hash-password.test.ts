@@ -7,9 +7,9 @@ const costOf = (hash: string): number => Number(hash.split('$')[2]);
 
 t.test('hashPassword gives a bcrypt $2b$ hash of cost 12 that verifies the password', async (t) => {
   const hash = await hashPassword('b4l0u');
+  t.not(hash, 'b4l0u', 'the password is not returned in clear');
   t.match(hash, /^\$2b\$12\$[./A-Za-z0-9]{53}$/, 'a $2b$ hash with the default cost');
-  t.equal(costOf(hash), 12);
-  t.not(hash, 'b4l0u');
+  t.equal(costOf(hash), 12, 'cost 12 when none is given');
   t.ok(await bcrypt.compare('b4l0u', hash), 'bcrypt accepts the password');
   t.notOk(await bcrypt.compare('b4l0U', hash), 'and refuses another one');
 });
@@ -24,7 +24,7 @@ t.test('the cost can be chosen', async (t) => {
 t.test('the same password hashes differently every time (a random salt)', async (t) => {
   const first = await hashPassword('b4l0u', { cost: 4 });
   const second = await hashPassword('b4l0u', { cost: 4 });
-  t.not(first, second);
+  t.not(first, second, 'two hashes of one password differ: bcrypt makes a new salt each time, never a fixed one');
   t.ok(await bcrypt.compare('b4l0u', first));
   t.ok(await bcrypt.compare('b4l0u', second));
 });
@@ -56,22 +56,15 @@ t.test('a password longer than 72 bytes is refused, never truncated', async (t) 
   for (const [password, bytes] of tooLong) {
     await t.rejects(hashPassword(password, { cost: 4 }), InvalidArgumentError, `${bytes} bytes`);
     const error = await hashPassword(password, { cost: 4 }).catch((e: unknown) => e as Error);
-    t.match(error, { code: 'ERR_INVALID_ARGUMENT', message: `password must be at most 72 bytes in UTF-8, got ${bytes} bytes` });
+    t.match(error, { code: 'ERR_INVALID_ARGUMENT', message: /72 bytes/ }, `${bytes} bytes: the message states the limit`);
+    t.match((error as Error).message, new RegExp(`\\b${bytes}\\b`), `${bytes} bytes: the message states the length in bytes, not characters`);
     t.notOk((error as Error).message.includes(password), 'the message does not echo the password');
   }
 });
 
 t.test('a password that is not a non-empty string is refused', async (t) => {
-  const bad: [unknown, RegExp][] = [
-    ['', /password must be a non-empty string, got an empty string/],
-    [undefined, /got undefined/],
-    [null, /got null/],
-    [12345, /got number/],
-    [['pw'], /got an array/],
-    [{ password: 'pw' }, /got object/],
-  ];
-  for (const [password, message] of bad) {
-    await t.rejects(hashPassword(password as string, { cost: 4 }), { name: 'InvalidArgumentError', code: 'ERR_INVALID_ARGUMENT', message });
+  for (const password of ['', undefined, null, 12345, ['pw'], { password: 'pw' }]) {
+    await t.rejects(hashPassword(password as string, { cost: 4 }), { name: 'InvalidArgumentError', code: 'ERR_INVALID_ARGUMENT', message: /password/ }, JSON.stringify(password) ?? 'undefined');
   }
 });
 
@@ -79,7 +72,7 @@ t.test('a cost bcrypt would not use as given is refused', async (t) => {
   for (const cost of [3, 0, -1, 32, 4.5, Number.NaN, '12', null]) {
     await t.rejects(hashPassword('b4l0u', { cost: cost as number }), {
       code: 'ERR_INVALID_ARGUMENT',
-      message: /^the bcrypt cost must be a whole number from 4 to 31, got /,
+      message: /cost/,
     }, `cost ${String(cost)}`);
   }
 });

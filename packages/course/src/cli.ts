@@ -7,6 +7,7 @@ import type { Io } from './io.ts';
 import { hint, list, verify, watch } from './learner.ts';
 import { MarkerError } from './markers.ts';
 import { createWorkspace } from './workspace.ts';
+import { checkWrongAnswers } from './wrong-answers.ts';
 
 export const courseUsage = `usage: pnpm course <command>
 
@@ -21,6 +22,9 @@ In the course repository:
   check            prove the staging: each stub fails its task, each solution passes it
                    (--no-typecheck, --keep to keep the staged tree, --jobs N)
   docs [--check]   regenerate ${INDEX_PAGE} from the manifest (or check it is current)
+  wrong-answers [N]
+                   check that each task's tests (or task N's) fail on its recorded wrong
+                   answers (packages/course/wrong-answers/; --jobs N)
 
 Grading: ${gradeUsage.split('\n')[0]!.replace('usage: ', '')}
 `;
@@ -136,6 +140,15 @@ export async function course(argv: string[], context: CliContext): Promise<numbe
       const { positional } = flags(rest, {});
       noMore(positional, 'course watch');
       return watch(course, io, context.signal);
+    }
+    case 'wrong-answers': {
+      const { positional, options } = flags(rest, { '--jobs': 'value' });
+      noMore(positional, 'course wrong-answers', 1);
+      const [id] = positional;
+      const jobs = options.get('--jobs') as string | undefined;
+      if (id !== undefined && !/^\d+$/.test(id)) throw new UsageError(`course wrong-answers takes a task number, got "${id}"`);
+      if (jobs !== undefined && !/^[1-9]\d*$/.test(jobs)) throw new UsageError('--jobs takes a positive number');
+      return checkWrongAnswers(course, io, id === undefined ? undefined : taskById(course, Number(id)), jobs === undefined ? {} : { jobs: Number(jobs) });
     }
     default:
       throw new UsageError(`unknown command "${command}"`);

@@ -36,8 +36,8 @@ export const tasks: readonly Task[] = [
     id: 1, slug: 'add-user', title: 'DB.open and addUser', package: 'db', original: '`DB._session`, `DB.add_user` in db.py',
     minutes: 20,
     objectives: [
-      'Open a database once and keep one knex handle',
-      'Insert a row with Objection and get it back with its id',
+      'Insert a row with an Objection query on the database\'s one knex handle',
+      'Return the saved row as a model, with the id the database gave it',
     ],
     points: 2,
   },
@@ -57,6 +57,7 @@ export const tasks: readonly Task[] = [
     objectives: [
       'Update one row by id with a patch',
       'Validate every change before writing anything',
+      'Tell an unknown id apart from a bad change',
     ],
     points: 2,
   },
@@ -65,7 +66,8 @@ export const tasks: readonly Task[] = [
     minutes: 15,
     objectives: [
       'Hash a password with bcrypt and a per-password salt',
-      'Explain why bcrypt\'s 72-byte limit needs a check',
+      'Refuse a password bcrypt would silently cut: more than 72 bytes in UTF-8',
+      'Hash without blocking the event loop',
     ],
     points: 2,
   },
@@ -73,8 +75,8 @@ export const tasks: readonly Task[] = [
     id: 5, slug: 'register-user', title: 'Auth.registerUser', package: 'auth', original: '`Auth.register_user` in auth.py',
     minutes: 20,
     objectives: [
-      'Register a user with a hashed password',
-      'Turn a duplicate email into a typed error',
+      'Register a user with a hashed password, never the password itself',
+      'Turn a duplicate email, in any letter case, into a typed error',
     ],
     points: 2,
   },
@@ -104,6 +106,7 @@ export const tasks: readonly Task[] = [
     objectives: [
       'Check a password against a stored bcrypt hash',
       'Answer false, not an error, for an unknown email',
+      'Find an email whatever its letter case',
     ],
     points: 2,
   },
@@ -112,6 +115,7 @@ export const tasks: readonly Task[] = [
     minutes: 5,
     objectives: [
       'Generate a random UUID v4 with node:crypto',
+      'Tell a cryptographically secure random source from Math.random',
     ],
     points: 1,
   },

@@ -1,0 +1,71 @@
+import type { WrongAnswer } from '../src/wrong-answers.ts';
+
+const password = 'packages/auth/src/password.ts';
+const hash = 'return bcrypt.hash(password, cost);';
+
+export default [
+  { name: 'returns the password in clear', file: password, find: hash, replace: 'void cost;\n  return password;' },
+  {
+    name: 'a fixed salt: the same password always gives the same hash',
+    file: password,
+    find: hash,
+    replace: "return bcrypt.hash(password, `$2b$${String(cost).padStart(2, '0')}$abcdefghijklmnopqrstuu`);",
+  },
+  {
+    name: 'an unsalted SHA-256 digest instead of bcrypt',
+    file: password,
+    find: hash,
+    replace: "void cost;\n  return (await import('node:crypto')).createHash('sha256').update(password).digest('hex');",
+  },
+  { name: 'hashes with the blocking hashSync', file: password, find: hash, replace: 'return bcrypt.hashSync(password, cost);' },
+  { name: 'a $2a$ hash', file: password, find: hash, replace: "return bcrypt.hash(password, await bcrypt.genSalt(cost, 'a'));" },
+  {
+    name: 'ignores the cost option',
+    file: password,
+    find: 'const cost = checkBcryptCost(options?.cost === undefined ? DEFAULT_BCRYPT_COST : options.cost);',
+    replace: 'const cost = DEFAULT_BCRYPT_COST;',
+  },
+  {
+    name: 'cost 10 (bcrypt examples\' default) when none is given',
+    file: password,
+    find: 'const cost = checkBcryptCost(options?.cost === undefined ? DEFAULT_BCRYPT_COST : options.cost);',
+    replace: 'const cost = checkBcryptCost(options?.cost === undefined ? 10 : options.cost);',
+  },
+  {
+    name: 'lets bcrypt cut a password longer than 72 bytes',
+    file: password,
+    find: 'if (bytes > MAX_PASSWORD_BYTES) {',
+    replace: 'if (bytes > 4096) {',
+  },
+  { name: 'counts characters, not bytes', file: password, find: "const bytes = Buffer.byteLength(password, 'utf8');", replace: 'const bytes = password.length;' },
+  {
+    name: 'cuts a long password to 72 characters instead of refusing it',
+    file: password,
+    find: "  checkPasswordInput(password);\n  // The async API",
+    replace: "  checkPasswordInput(password.slice(0, 72));\n  // The async API",
+  },
+  {
+    name: 'does not check the password (bcrypt\'s own error for non-strings)',
+    file: password,
+    find: "  checkPasswordInput(password);\n  // The async API",
+    replace: '  // The async API',
+  },
+  {
+    name: 'accepts an empty password',
+    file: password,
+    find: "if (typeof password !== 'string' || password === '') {",
+    replace: "if (typeof password !== 'string') {",
+  },
+  {
+    name: 'refuses bad input with a plain Error',
+    file: password,
+    find: 'throw new InvalidArgumentError(`password must be a non-empty string, got ${typeName(password)}`);',
+    replace: 'throw new Error(`password must be a non-empty string, got ${typeName(password)}`);',
+  },
+  {
+    name: 'echoes the refused password in the message',
+    file: password,
+    find: 'got ${bytes} bytes`);',
+    replace: 'got ${bytes} bytes: ${password}`);',
+  },
+] satisfies WrongAnswer[];
