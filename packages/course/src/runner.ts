@@ -8,8 +8,10 @@
  * That halves the time a one-file run takes (see docs/taking-the-course.md).
  */
 import { spawn } from 'node:child_process';
-import { availableParallelism } from 'node:os';
-import { basename, join } from 'node:path';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { availableParallelism, tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Parser, type Result } from 'tap-parser';
 import { exists } from './files.ts';
 import { testFile, type Task } from './manifest.ts';
@@ -26,6 +28,8 @@ export interface TaskResult {
   /** Where the first failing assertion is and what it compared, when tap says. */
   at: string | null;
   diff: string | null;
+  /** With `RunOptions.loads`: every file the test process loaded through `import`, as absolute paths. */
+  loaded?: string[];
 }
 
 export interface RunOptions {
@@ -39,10 +43,13 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Where each task's test file is read from, when not under `root` (the grader's pristine copy). */
   testRoot?: string;
+  /** Record the files each test file loads (`TaskResult.loaded`). */
+  loads?: boolean;
 }
 
 /** The loader that lets `node` run TypeScript: tsx's, from this package's install. */
 export const TS_LOADER = import.meta.resolve('tsx');
+const LOADS = new URL('./loads/register.mjs', import.meta.url).href;
 
 /** Runs the tasks' test files under `root` and gives one result per task, in the order given. */
 export async function runTasks(root: string, tasks: readonly Task[], options: RunOptions = {}): Promise<TaskResult[]> {
@@ -86,7 +93,11 @@ async function runTask(root: string, task: Task, options: RunOptions): Promise<T
   const pkgDir = join(root, 'packages', task.package);
   if (!(await exists(join(pkgDir, 'node_modules', 'tap')))) return failed(task, `tap is not installed in ${pkgDir}: run \`pnpm install\``);
   const timeout = options.timeout ?? 120;
-  const child = spawn(process.execPath, ['--import', TS_LOADER, file], { cwd: pkgDir, env: cleanEnv(timeout), stdio: ['ignore', 'pipe', 'pipe'] });
+  const env = cleanEnv(timeout);
+  const loads = options.loads ? join(await mkdtemp(join(tmpdir(), 'hallpass-loads-')), 'loaded') : null;
+  if (loads !== null) env.HALLPASS_LOADS_FILE = loads;
+  const imports = ['--import', TS_LOADER, ...(loads === null ? [] : ['--import', LOADS])];
+  const child = spawn(process.execPath, [...imports, file], { cwd: pkgDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let killedForTime = false;
   // tap stops a file's tests after TAP_TIMEOUT; this catches a file stuck outside them
   const timer = setTimeout(() => {
@@ -109,9 +120,14 @@ async function runTask(root: string, task: Task, options: RunOptions): Promise<T
   clearTimeout(timer);
   options.signal?.removeEventListener('abort', abort);
 
-  const base = { task, passed: final.pass, failed: final.fail, total: final.count };
+  const base: Omit<TaskResult, 'status' | 'message' | 'at' | 'diff'> = { task, passed: final.pass, failed: final.fail, total: final.count };
+  if (loads !== null) {
+    const text = await readFile(loads, 'utf8').catch(() => '');
+    await rm(dirname(loads), { recursive: true, force: true });
+    base.loaded = [...new Set(text.split('\n').filter((url) => url !== '').map((url) => fileURLToPath(url)))];
+  }
   if (exit.code === 0 && final.fail === 0 && final.count > 0) return { ...base, status: 'pass', message: null, at: null, diff: null };
-  if (options.signal?.aborted) return { ...base, ...failed(task, 'stopped before its tests ran'), task };
+  if (options.signal?.aborted) return { ...failed(task, 'stopped before its tests ran'), ...base };
   const first = state.first;
   const failure = first === null ? null : [...first.path, first.result.name].join(' › ');
   if (state.timedOut || killedForTime) {
