@@ -71,7 +71,7 @@ export async function changesOutsideRegions(course: Course, workspace: string): 
   }
   const present = new Set(theirs);
   for (const file of start.keys()) if (!file.startsWith(`${STATE_DIR}/`) && !present.has(file)) changes.push({ file, how: 'deleted' });
-  return changes.sort((a, b) => a.file.localeCompare(b.file));
+  return changes.sort((a, b) => (a.file < b.file ? -1 : 1));
 }
 
 /**
