@@ -5,12 +5,14 @@
  *
  * One copy of the tree is rewritten step by step: step j has the tasks up to j
  * solved, so one run checks "j passes, j+1 fails, earlier still pass". Earlier
- * tasks are re-run only when step j changed a package their tests can load.
+ * tasks are re-run only when step j changed a file their tests loaded when they
+ * last ran (recorded by a module hook): a test's result can only change when
+ * one of the files it loads changes.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, realpath, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { CourseError, affectedPackages, packageGraph, type Course } from './course.ts';
 import { docsProblems } from './docs.ts';
 import { exists } from './files.ts';
@@ -53,6 +55,9 @@ export async function check(course: Course, io: Io, options: CheckOptions = {}):
     const tree = await StagedTree.create(course, dir);
     await tree.linkNodeModules(course);
     const graph = await packageGraph(dir);
+    const realDir = await realpath(dir);
+    /** The files each task's tests loaded the last time they ran, relative to the tree. */
+    const loaded = new Map<Task, Set<string>>();
     const withRegion = tree.taskIds;
     const missing = new Set<Task>();
     for (const task of course.tasks) {
@@ -79,12 +84,23 @@ export async function check(course: Course, io: Io, options: CheckOptions = {}):
       } else {
         const touched = changed.map((file) => /^packages\/([^/]+)\//.exec(file)?.[1] ?? '*');
         const affected = touched.includes('*') ? null : affectedPackages(graph, touched);
-        run = tasks.slice(0, step).filter((task) => affected === null || affected.has(task.package));
+        // An earlier task is re-run when a file its tests loaded last time changed (a file
+        // that is not code, or a task never run, falls back to the package graph).
+        const code = changed.every((file) => /\.(ts|mts|cts|js|mjs|cjs)$/.test(file));
+        const mayChange = (task: Task): boolean => {
+          const files = loaded.get(task);
+          if (!code || files === undefined) return affected === null || affected.has(task.package);
+          return changed.some((file) => files.has(file));
+        };
+        run = tasks.slice(0, step).filter(mayChange);
         run.push(current);
         if (next !== undefined) run.push(next);
       }
       run = run.filter((task) => !missing.has(task));
-      const [results, types] = await Promise.all([runTasks(dir, run, { jobs: options.jobs }), typecheck ? typeErrors(dir) : Promise.resolve(null)]);
+      const [results, types] = await Promise.all([runTasks(dir, run, { jobs: options.jobs, loads: true }), typecheck ? typeErrors(dir) : Promise.resolve(null)]);
+      for (const result of results) {
+        if (result.loaded !== undefined) loaded.set(result.task, new Set(result.loaded.map((file) => relative(realDir, file)).filter((file) => !file.startsWith('..'))));
+      }
       const byTask = new Map(results.map((result) => [result.task, result]));
       const state = current === undefined ? 'with every task stubbed' : `with tasks ≤ ${taskNumber(current)} solved`;
       if (types !== null) problems.push(`${current === undefined ? 'the learner workspace' : `task ${taskNumber(current)}`}: the tree ${state} does not type-check:\n${types}`);

@@ -1,11 +1,13 @@
 /** The command lines: `pnpm grade …` and `pnpm course …`. */
 import { CourseError, UsageError, taskById, type Course } from './course.ts';
+import type { Task } from './manifest.ts';
 import { check, type CheckOptions } from './check.ts';
 import { writeTaskIndex, docsProblems, INDEX_PAGE } from './docs.ts';
 import { gradeUsage } from './grade.ts';
 import type { Io } from './io.ts';
-import { hint, list, verify, watch } from './learner.ts';
+import { hint, list, passes, verify, watch } from './learner.ts';
 import { MarkerError } from './markers.ts';
+import { reset, solution } from './reference.ts';
 import { createWorkspace } from './workspace.ts';
 import { checkWrongAnswers } from './wrong-answers.ts';
 
@@ -14,7 +16,10 @@ export const courseUsage = `usage: pnpm course <command>
 In a learner workspace:
   list             every task: done, next or to do
   verify           run the tasks in order; stop at the first that fails and say what to do
-  hint [N]         the hints of task N (default: the current task)
+  hint [N] [--all] the next hint of task N you have not seen (default: the current task)
+  solution N [--force]
+                   the reference solution of task N as a diff against your code, once N passes
+  reset N          put task N's stub back in every region of it; the rest of your code stays
   watch            re-run the current task's tests whenever a file under packages/ changes
 
 In the course repository:
@@ -78,6 +83,11 @@ function flags(argv: string[], known: Record<string, 'flag' | 'value'>): { posit
   return { positional, options };
 }
 
+function taskArg(course: Course, id: string, command: string): Task {
+  if (!/^\d+$/.test(id)) throw new UsageError(`course ${command} takes a task number, got "${id}"`);
+  return taskById(course, Number(id));
+}
+
 function noMore(positional: string[], command: string, allowed = 0): void {
   if (positional.length > allowed) throw new UsageError(`unexpected argument "${positional[allowed]}" for ${command}`);
 }
@@ -130,11 +140,23 @@ export async function course(argv: string[], context: CliContext): Promise<numbe
       return verify(course, io);
     }
     case 'hint': {
-      const { positional } = flags(rest, {});
+      const { positional, options } = flags(rest, { '--all': 'flag' });
       noMore(positional, 'course hint', 1);
       const id = positional[0];
-      if (id !== undefined && !/^\d+$/.test(id)) throw new UsageError(`course hint takes a task number, got "${id}"`);
-      return hint(course, io, id === undefined ? undefined : taskById(course, Number(id)));
+      return hint(course, io, id === undefined ? undefined : taskArg(course, id, 'hint'), { all: options.has('--all') });
+    }
+    case 'solution': {
+      const { positional, options } = flags(rest, { '--force': 'flag' });
+      noMore(positional, 'course solution', 1);
+      if (positional[0] === undefined) throw new UsageError('course solution takes a task number: pnpm course solution N');
+      const task = taskArg(course, positional[0], 'solution');
+      return solution(course, io, task, { passed: await passes(course, task), force: options.has('--force') });
+    }
+    case 'reset': {
+      const { positional } = flags(rest, {});
+      noMore(positional, 'course reset', 1);
+      if (positional[0] === undefined) throw new UsageError('course reset takes a task number: pnpm course reset N');
+      return reset(course, io, taskArg(course, positional[0], 'reset'));
     }
     case 'watch': {
       const { positional } = flags(rest, {});

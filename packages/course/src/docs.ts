@@ -59,3 +59,15 @@ export async function hints(course: Course, task: Task): Promise<string> {
   if (match === null) throw new CourseError(`${docPage(task)} has no "## Hints" section`);
   return `${match[1]!.trim()}\n`;
 }
+
+/**
+ * The hints of a task, one string each: the folded `<details><summary>Hint N</summary>`
+ * blocks of its page, or (pages not yet converted) the items of its bullet list.
+ */
+export async function hintList(course: Course, task: Task): Promise<string[]> {
+  const section = await hints(course, task);
+  const folded = [...section.matchAll(/<details>\s*<summary>[^<]*<\/summary>([\s\S]*?)<\/details>/g)].map((match) => match[1]!.trim());
+  if (folded.length > 0) return folded;
+  const items = section.split(/^[-*] /m).slice(1).map((item) => item.trim().replace(/\n\s+/g, ' '));
+  return items.length > 0 ? items : [section.trim()];
+}

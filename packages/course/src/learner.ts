@@ -8,7 +8,7 @@ import { watch as watchFiles, type FSWatcher } from 'node:fs';
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { dependencyClosure, packageGraph, type Course } from './course.ts';
-import { hints } from './docs.ts';
+import { hintList } from './docs.ts';
 import { courseFiles } from './files.ts';
 import { plural, table, type Io } from './io.ts';
 import { docPage, taskNumber, testFile, type Task } from './manifest.ts';
@@ -91,20 +91,74 @@ export async function list(course: Course, io: Io): Promise<number> {
   return 0;
 }
 
+/** `12/21 ▓▓▓▓▓▓▓▓▓▓▓░░░░░░░░░`: tasks done out of all. */
+export function progressBar(done: number, total: number, width = 20): string {
+  const full = total === 0 ? width : Math.round((done / total) * width);
+  return `${done}/${total} ${'▓'.repeat(full)}${'░'.repeat(width - full)}`;
+}
+
+/** One line about a task: what it is about and how long it takes. */
+export function taskSummary(task: Task): string {
+  return `task ${taskNumber(task)} — ${task.title} (about ${task.minutes} min): ${task.objectives.join('; ')}`;
+}
+
 /**
- * Runs the tasks in order, from the cache where nothing changed, and stops at
- * the first that fails. Gives that task's result, or null when every task passes.
+ * Finds the task the learner is on and gives its verdict first: tasks whose
+ * cached result still holds are skipped; the first task without a pass runs
+ * alone, so its verdict comes as fast as one test file can run. Tasks that
+ * passed before but whose code changed since are re-checked afterwards, all
+ * at once; the earliest task that fails is the one to work on.
+ * Gives that task's result, or null when every task passes.
  */
 async function walk(course: Course, io: Io, signal?: AbortSignal): Promise<TaskResult | null> {
   const state = await load(course);
+  const passing = new Set<Task>();
+  const recheck: Task[] = [];
+  let failing: TaskResult | null = null;
   for (const task of course.tasks) {
     const cached = fresh(state, task);
+    if (cached?.status === 'pass') {
+      passing.add(task);
+      io.stdout.write(`✓ ${taskNumber(task)} ${task.title} (unchanged)\n`);
+      continue;
+    }
+    if (cached === null && state.cache[String(task.id)]?.status === 'pass') {
+      recheck.push(task); // it passed; code it depends on changed: checked once the current task has its verdict
+      continue;
+    }
     const result = cached ?? (await runTasks(course.root, [task], { signal }))[0]!;
-    if (cached === null && !signal?.aborted) await save(state, [result]);
-    if (result.status === 'fail') return result;
-    io.stdout.write(`✓ ${taskNumber(task)} ${task.title}${cached === null ? '' : ' (unchanged)'}\n`);
+    if (signal?.aborted) return null;
+    if (cached === null) await save(state, [result]);
+    if (result.status === 'fail') {
+      failing = result;
+      break;
+    }
+    passing.add(task);
+    io.stdout.write(`✓ ${taskNumber(task)} ${task.title}\n`);
+    const next = course.tasks[course.tasks.indexOf(task) + 1];
+    if (next !== undefined) io.stdout.write(`  next: ${taskSummary(next)}\n`);
   }
-  return null;
+  if (failing !== null) io.stdout.write(explain(failing));
+  if (recheck.length > 0) {
+    io.stdout.write(`re-checking ${plural(recheck.length, 'earlier task')} whose code changed…\n`);
+    const results = await runTasks(course.root, recheck, { signal });
+    if (signal?.aborted) return null;
+    await save(state, results);
+    for (const result of results) {
+      if (result.status === 'pass') {
+        passing.add(result.task);
+        io.stdout.write(`✓ ${taskNumber(result.task)} ${result.task.title} (re-checked)\n`);
+      }
+    }
+    const broken = results.find((result) => result.status === 'fail');
+    if (broken !== undefined) {
+      io.stdout.write(`\nTask ${taskNumber(broken.task)} passed before and fails now:${explain(broken)}`);
+      failing = broken;
+    }
+  }
+  for (const task of course.tasks) if (!passing.has(task) && fresh(state, task)?.status === 'pass') passing.add(task);
+  io.stdout.write(`\n${progressBar(passing.size, course.tasks.length)}\n`);
+  return failing;
 }
 
 /** What a learner needs to know about the task they are on. */
@@ -123,29 +177,80 @@ function explain(result: TaskResult): string {
   return lines.join('\n');
 }
 
-/** `course verify`: the tasks in order up to the first that fails, with what to do about it. */
+/**
+ * `course verify`: the tasks in order up to the first that fails, with what to do about it.
+ * A failing task is the answer verify was asked for, not an error of the tool: the
+ * status is 0 (pnpm would add lines of its own otherwise); `pnpm grade` gives a pass/fail status.
+ */
 export async function verify(course: Course, io: Io): Promise<number> {
   const failing = await walk(course, io);
-  if (failing !== null) {
-    io.stdout.write(explain(failing));
-    return 1;
-  }
-  io.stdout.write(`\nAll ${course.tasks.length} tasks pass: the course is complete.\n`);
+  if (failing === null) io.stdout.write(`\nAll ${course.tasks.length} tasks pass: the course is complete.\n`);
   return 0;
 }
 
-/** `course hint [N]`: the hints of task N, or of the first task not verified as done. */
-export async function hint(course: Course, io: Io, task?: Task): Promise<number> {
-  let chosen = task;
-  if (chosen === undefined) {
-    const state = await load(course);
-    chosen = course.tasks.find((candidate) => fresh(state, candidate)?.status !== 'pass');
-    if (chosen === undefined) {
-      io.stdout.write('Every task passes: no hints needed. `pnpm course hint N` shows the hints of task N.\n');
-      return 0;
-    }
+const STATE = `${STATE_DIR}/state.json`;
+
+interface LearnerState {
+  /** How many hints of each task the learner has seen. */
+  hintsSeen: Record<string, number>;
+}
+
+async function learnerState(course: Course): Promise<LearnerState> {
+  const text = await readFile(join(course.root, STATE), 'utf8').catch(() => '{}');
+  try {
+    return { hintsSeen: {}, ...(JSON.parse(text) as Partial<LearnerState>) };
+  } catch {
+    return { hintsSeen: {} };
   }
-  io.stdout.write(`Hints for task ${taskNumber(chosen)}: ${chosen.title}  (${docPage(chosen)})\n\n${await hints(course, chosen)}`);
+}
+
+async function saveLearnerState(course: Course, state: LearnerState): Promise<void> {
+  await mkdir(join(course.root, STATE_DIR), { recursive: true });
+  await writeFile(join(course.root, STATE), `${JSON.stringify(state, null, 2)}\n`);
+}
+
+/** Whether the task passes, re-running its tests unless a cached result still holds. */
+export async function passes(course: Course, task: Task): Promise<boolean> {
+  const state = await load(course);
+  const cached = fresh(state, task);
+  if (cached !== null) return cached.status === 'pass';
+  const [result] = await runTasks(course.root, [task]);
+  await save(state, [result!]);
+  return result!.status === 'pass';
+}
+
+/** The first task not verified as done, from the cached results. */
+async function currentTask(course: Course): Promise<Task | undefined> {
+  const state = await load(course);
+  return course.tasks.find((candidate) => fresh(state, candidate)?.status !== 'pass');
+}
+
+/**
+ * `course hint [N] [--all]`: the next hint of task N (default: the current task)
+ * that the learner has not seen yet, or with `all`, every hint of it.
+ */
+export async function hint(course: Course, io: Io, task?: Task, options: { all?: boolean } = {}): Promise<number> {
+  const chosen = task ?? (await currentTask(course));
+  if (chosen === undefined) {
+    io.stdout.write('Every task passes: no hints needed. `pnpm course hint N` shows the hints of task N.\n');
+    return 0;
+  }
+  const list = await hintList(course, chosen);
+  const state = await learnerState(course);
+  const key = String(chosen.id);
+  const seen = Math.min(state.hintsSeen[key] ?? 0, list.length);
+  const head = `Task ${taskNumber(chosen)}: ${chosen.title}  (${docPage(chosen)})`;
+  if (options.all) {
+    io.stdout.write(`${head}\n\n${list.map((text, index) => `Hint ${index + 1} of ${list.length}:\n${text}\n`).join('\n')}`);
+    state.hintsSeen[key] = list.length;
+  } else if (seen >= list.length) {
+    io.stdout.write(`${head}\n\nYou have seen all ${plural(list.length, 'hint')} of this task. \`pnpm course hint ${chosen.id} --all\` shows them again.\n`);
+  } else {
+    const more = seen + 1 < list.length ? `\n(\`pnpm course hint${task === undefined ? '' : ` ${chosen.id}`}\` again for hint ${seen + 2}; \`--all\` for all of them)\n` : '\n(that was the last hint)\n';
+    io.stdout.write(`${head}\n\nHint ${seen + 1} of ${list.length}:\n${list[seen]}\n${more}`);
+    state.hintsSeen[key] = seen + 1;
+  }
+  await saveLearnerState(course, state);
   return 0;
 }
 
@@ -169,7 +274,7 @@ export async function watch(course: Course, io: Io, signal?: AbortSignal, option
   const once = async (): Promise<void> => {
     const failing = await walk(course, io, runs.signal);
     if (runs.signal.aborted) return;
-    io.stdout.write(failing === null ? `\nAll ${course.tasks.length} tasks pass: the course is complete.\n` : explain(failing));
+    if (failing === null) io.stdout.write(`\nAll ${course.tasks.length} tasks pass: the course is complete.\n`);
     io.stdout.write('watching packages/ for changes (Ctrl-C to stop)…\n');
     options.onRun?.(failing);
   };

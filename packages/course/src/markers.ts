@@ -124,7 +124,20 @@ export interface RenderOptions {
  * their solution stays (markers removed), every other region is replaced by its stub.
  */
 export function render(source: MarkedSource, solved: (task: number) => boolean, options: RenderOptions = {}): string {
-  const { lines } = source;
+  return renderLines(source.lines, 0, source.lines.length, source.regions, solved, options).join('\n');
+}
+
+/** The solution part of a region, its own nested regions rendered for `solved`. */
+export function solutionOf(source: MarkedSource, region: Region, solved: (task: number) => boolean): string[] {
+  return renderLines(source.lines, region.start + 1, region.stub ?? region.end, region.children, solved, {});
+}
+
+/** The stub of a region, uncommented: what the learner's copy has in its place. */
+export function stubOf(source: MarkedSource, region: Region): string[] {
+  return region.stub === null ? [] : source.lines.slice(region.stub + 1, region.end).map(uncomment);
+}
+
+function renderLines(lines: readonly string[], from: number, to: number, regions: Region[], solved: (task: number) => boolean, options: RenderOptions): string[] {
   const out: string[] = [];
   const emit = (from: number, to: number, regions: Region[]): void => {
     let line = from;
@@ -141,8 +154,8 @@ export function render(source: MarkedSource, solved: (task: number) => boolean, 
     }
     out.push(...lines.slice(line, to));
   };
-  emit(0, lines.length, source.regions);
-  return out.join('\n');
+  emit(from, to, regions);
+  return out;
 }
 
 /** `    // throw x;` → `    throw x;`: the comment mark goes, the indentation stays. */

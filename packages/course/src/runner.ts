@@ -1,10 +1,17 @@
 /**
- * Runs tasks' test files with tap, one tap run per package (tap runs the files
- * of a run in parallel), and reads tap's TAP output with tap-parser.
+ * Runs tasks' test files and reads their TAP output with tap-parser.
+ *
+ * A tap test file is a program: under plain `node` it prints TAP and exits
+ * non-zero when a test fails. So each file runs in its own `node` process with
+ * tsx's loader (esbuild strips the types), not under the tap runner, which
+ * adds a process of its own and loads the TypeScript compiler for every file.
+ * That halves the time a one-file run takes (see docs/taking-the-course.md).
  */
 import { spawn } from 'node:child_process';
-import { availableParallelism } from 'node:os';
-import { basename, join } from 'node:path';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { availableParallelism, tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Parser, type Result } from 'tap-parser';
 import { exists } from './files.ts';
 import { testFile, type Task } from './manifest.ts';
@@ -21,154 +28,137 @@ export interface TaskResult {
   /** Where the first failing assertion is and what it compared, when tap says. */
   at: string | null;
   diff: string | null;
+  /** With `RunOptions.loads`: every file the test process loaded through `import`, as absolute paths. */
+  loaded?: string[];
 }
 
 export interface RunOptions {
   /** Called as each task's result is known. */
   onResult?: (result: TaskResult) => void;
-  /** Test files run at once across all packages (default: the number of CPUs). */
+  /** Test files run at once (default: the number of CPUs). */
   jobs?: number;
-  /** Seconds before tap stops a test file: 120 by default (tap's own 30 is short for database tests on a busy machine). */
+  /** Seconds before a test file is stopped: 120 by default (tap's own 30 is short for database tests on a busy machine). */
   timeout?: number;
-  /** Stops the run: the tap processes are killed and the pending tasks fail. */
+  /** Stops the run: the test processes are killed and the pending tasks fail. */
   signal?: AbortSignal;
+  /** Where each task's test file is read from, when not under `root` (the grader's pristine copy). */
+  testRoot?: string;
+  /** Record the files each test file loads (`TaskResult.loaded`). */
+  loads?: boolean;
 }
+
+/** The loader that lets `node` run TypeScript: tsx's, from this package's install. */
+export const TS_LOADER = import.meta.resolve('tsx');
+const LOADS = new URL('./loads/register.mjs', import.meta.url).href;
 
 /** Runs the tasks' test files under `root` and gives one result per task, in the order given. */
 export async function runTasks(root: string, tasks: readonly Task[], options: RunOptions = {}): Promise<TaskResult[]> {
-  const results = new Map<Task, TaskResult>();
-  const report = (result: TaskResult): void => {
-    results.set(result.task, result);
-    options.onResult?.(result);
-  };
-  const byPackage = new Map<string, Task[]>();
-  for (const task of tasks) {
-    if (!(await exists(join(root, testFile(task))))) {
-      report(failed(task, `no test file: ${testFile(task)} does not exist yet`));
-      continue;
+  const results: TaskResult[] = [];
+  const queue = [...tasks.entries()];
+  const worker = async (): Promise<void> => {
+    for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
+      const [index, task] = next;
+      const result = options.signal?.aborted ? failed(task, 'stopped before its tests ran') : await runTask(root, task, options);
+      results[index] = result;
+      options.onResult?.(result);
     }
-    byPackage.set(task.package, [...(byPackage.get(task.package) ?? []), task]);
-  }
-  const jobs = options.jobs ?? availableParallelism();
-  const perPackage = Math.max(1, Math.ceil(jobs / Math.max(1, byPackage.size)));
-  await Promise.all([...byPackage].map(([pkg, group]) => runPackage(join(root, 'packages', pkg), group, perPackage, options, report)));
-  return tasks.map((task) => results.get(task)!);
+  };
+  const jobs = Math.max(1, Math.min(options.jobs ?? availableParallelism(), tasks.length));
+  await Promise.all(Array.from({ length: jobs }, worker));
+  return results;
 }
 
 function failed(task: Task, message: string): TaskResult {
   return { task, status: 'fail', passed: 0, failed: 0, total: 0, message, at: null, diff: null };
 }
 
-/** The environment of a tap run: ours, minus what a surrounding tap run set for its own children. */
-function cleanEnv(): NodeJS.ProcessEnv {
+/** The environment of a test process: ours, minus what a surrounding tap run set for its own children. */
+function cleanEnv(timeout: number): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) {
     if (/^(TAP|_TAPJS|NODE_OPTIONS$|NODE_V8_COVERAGE$)/.test(key)) continue;
     env[key] = value;
   }
-  return env;
+  return { ...env, TAP_TIMEOUT: String(timeout) };
 }
 
 interface FileState {
   first: { path: string[]; result: Result } | null;
-  counts: { pass: number; fail: number; count: number } | null;
+  timedOut: boolean;
 }
 
-async function runPackage(pkgDir: string, group: Task[], jobs: number, options: RunOptions, report: (result: TaskResult) => void): Promise<void> {
-  const relative = new Map(group.map((task) => [testFile(task).replace(/^packages\/[^/]+\//, ''), task]));
-  const tapBin = join(pkgDir, 'node_modules', 'tap', 'dist', 'esm', 'run.mjs');
-  if (!(await exists(tapBin))) {
-    for (const task of group) report(failed(task, `tap is not installed in ${pkgDir}: run \`pnpm install\``));
-    return;
-  }
+async function runTask(root: string, task: Task, options: RunOptions): Promise<TaskResult> {
+  const file = join(options.testRoot ?? root, testFile(task));
+  if (!(await exists(file))) return failed(task, `no test file: ${testFile(task)} does not exist yet`);
+  const pkgDir = join(root, 'packages', task.package);
+  if (!(await exists(join(pkgDir, 'node_modules', 'tap')))) return failed(task, `tap is not installed in ${pkgDir}: run \`pnpm install\``);
   const timeout = options.timeout ?? 120;
-  const args = [tapBin, '--disable-coverage', '--reporter=tap', '--no-color', `--jobs=${jobs}`, `--timeout=${timeout}`];
-  const child = spawn(process.execPath, [...args, ...relative.keys()], { cwd: pkgDir, env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
-  // tap finishes its running files on SIGTERM; a stop must not wait for them
+  const env = cleanEnv(timeout);
+  const loads = options.loads ? join(await mkdtemp(join(tmpdir(), 'hallpass-loads-')), 'loaded') : null;
+  if (loads !== null) env.HALLPASS_LOADS_FILE = loads;
+  const imports = ['--import', TS_LOADER, ...(loads === null ? [] : ['--import', LOADS])];
+  const child = spawn(process.execPath, [...imports, file], { cwd: pkgDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let killedForTime = false;
+  // tap stops a file's tests after TAP_TIMEOUT; this catches a file stuck outside them
+  const timer = setTimeout(() => {
+    killedForTime = true;
+    child.kill('SIGKILL');
+  }, (timeout + 5) * 1000);
   const abort = (): void => void child.kill('SIGKILL');
   options.signal?.addEventListener('abort', abort);
 
-  const files = new Map<string, FileState>();
+  const state: FileState = { first: null, timedOut: false };
   const parser = new Parser();
-  parser.on('child', (fileParser: Parser) => {
-    const state: FileState = { first: null, counts: null };
-    files.set(fileParser.name, state);
-    watchFailures(fileParser, [], state);
-    fileParser.on('complete', (final: { pass: number; fail: number; count: number }) => {
-      state.counts = { pass: final.pass, fail: final.fail, count: final.count };
-    });
-  });
+  watchFailures(parser, [], state);
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  parser.on('assert', (point: Result) => {
-    const file = pointFile(point);
-    const task = relative.get(file);
-    /* c8 ignore next - tap reports only the files it was given */
-    if (task === undefined) return;
-    relative.delete(file);
-    report(fileResult(task, point, files.get(file), stderr, timeout));
-  });
   child.stdout.pipe(parser);
-  const closed = new Promise<void>((resolve) => child.on('close', () => resolve()));
-  await new Promise<void>((resolve) => parser.on('complete', () => resolve()));
-  await closed;
+  const [final, exit] = await Promise.all([
+    new Promise<{ pass: number; fail: number; count: number }>((resolve) => parser.on('complete', resolve)),
+    new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal }))),
+  ]);
+  clearTimeout(timer);
   options.signal?.removeEventListener('abort', abort);
-  for (const task of relative.values()) {
-    report(failed(task, options.signal?.aborted ? 'stopped before its tests ran' : `tap gave no result for this file${firstLine(stderr)}`));
+
+  const base: Omit<TaskResult, 'status' | 'message' | 'at' | 'diff'> = { task, passed: final.pass, failed: final.fail, total: final.count };
+  if (loads !== null) {
+    const text = await readFile(loads, 'utf8').catch(() => '');
+    await rm(dirname(loads), { recursive: true, force: true });
+    base.loaded = [...new Set(text.split('\n').filter((url) => url !== '').map((url) => fileURLToPath(url)))];
   }
-}
-
-/** The test file a top-level point is about: its name, or for a file that ran out of time, the file tap names. */
-export function pointFile(point: Pick<Result, 'name' | 'diag'>): string {
-  return point.name === 'timeout!' ? String((point.diag as { expired?: string } | null)?.expired) : point.name;
-}
-
-/** Whether tap stopped the file for running too long: with SIGALRM, or with a point named "timeout!". */
-export function timedOut(point: Pick<Result, 'name' | 'diag'>): boolean {
-  return [point.name === 'timeout!', (point.diag as { signal?: string } | null)?.signal === 'SIGALRM'].includes(true);
-}
-
-/** Remembers the first failing assertion of a file, at any depth of subtests. */
-function watchFailures(parser: Parser, path: string[], state: FileState): void {
-  parser.on('assert', (result: Result) => {
-    if (state.first === null && !result.ok && !result.todo && !result.skip) state.first = { path, result };
-  });
-  parser.on('child', (child: Parser) => watchFailures(child, [...path, child.name], state));
-}
-
-function fileResult(task: Task, point: Result, state: FileState | undefined, stderr: string, timeout: number): TaskResult {
-  /* c8 ignore next - tap opens a subtest for every file it runs, and closes it before the file's point */
-  const counts = state?.counts ?? { pass: 0, fail: 0, count: 0 };
-  const base = { task, passed: counts.pass, failed: counts.fail, total: counts.count };
-  if (point.ok) return { ...base, status: 'pass', message: null, at: null, diff: null };
-  const first = state?.first ?? null;
+  if (exit.code === 0 && final.fail === 0 && final.count > 0) return { ...base, status: 'pass', message: null, at: null, diff: null };
+  if (options.signal?.aborted) return { ...failed(task, 'stopped before its tests ran'), ...base };
+  const first = state.first;
   const failure = first === null ? null : [...first.path, first.result.name].join(' › ');
-  // tap's point for a failed file always has diagnostics: how its process ended, or which file expired.
-  // tap stops a file that runs too long with SIGALRM, and may report it as a point named "timeout!"
-  const diag = point.diag as { exitCode?: number | null; signal?: string | null };
-  if (timedOut(point)) {
+  if (state.timedOut || killedForTime) {
     const message = [`the test file timed out: still running after ${timeout}s`, failure].filter((part) => part !== null).join(' — ');
     return { ...base, status: 'fail', message, at: null, diff: null };
   }
   if (first !== null) {
     const { diag } = first.result as { diag: { at?: { fileName?: string; lineNumber?: number }; diff?: string } | null };
-    const at = diag?.at?.fileName !== undefined ? `packages/${task.package}/${diag.at.fileName}:${diag.at.lineNumber}` : null;
+    const at = diag?.at?.fileName !== undefined ? `packages/${task.package}/${diag.at.fileName.replace(/^.*?packages\/[^/]+\//, '')}:${diag.at.lineNumber}` : null;
     return { ...base, status: 'fail', message: failure, at, diff: diag?.diff?.trimEnd() ?? null };
   }
-  // tap's point for a failed file says how its process ended
-  const how = typeof diag.signal === 'string' ? `was killed by ${diag.signal}` : `exited with code ${diag.exitCode}`;
+  const how = exit.signal !== null ? `was killed by ${exit.signal}` : exit.code === 0 ? 'ran no test' : `exited with code ${exit.code}`;
   const reason = crashReason(stderr, basename(testFile(task)));
-  return { ...base, status: 'fail', message: `the test file ${how}${counts.count === 0 ? ' before any test ran' : ''}${reason}`, at: null, diff: null };
+  return { ...base, status: 'fail', message: `the test file ${how}${final.count === 0 && exit.code !== 0 ? ' before any test ran' : ''}${reason}`, at: null, diff: null };
 }
 
-/** The error line tap's child printed for this file, if one names it. */
+/** Remembers the first failing assertion of a file, at any depth of subtests, and whether tap stopped one for time. */
+function watchFailures(parser: Parser, path: string[], state: FileState): void {
+  parser.on('assert', (result: Result) => {
+    if (result.ok || result.todo || result.skip) return;
+    if (result.name === 'timeout!') state.timedOut = true;
+    if (state.first === null && result.name !== 'timeout!') state.first = { path, result };
+  });
+  parser.on('child', (child: Parser) => watchFailures(child, [...path, child.name], state));
+}
+
+/** The error line the file printed, if one is near a mention of the file. */
 function crashReason(stderr: string, file: string): string {
   const lines = stderr.split('\n');
   const index = lines.findIndex((text, at) => /\w*Error\b/.test(text) && lines.slice(at, at + 6).some((near) => near.includes(file)));
-  return index === -1 ? '' : `: ${lines[index]!.trim()}`;
-}
-
-function firstLine(text: string): string {
-  const line = text.split('\n').find((candidate) => candidate.trim() !== '');
-  return line === undefined ? '' : `: ${line.trim()}`;
+  if (index !== -1) return `: ${lines[index]!.trim()}`;
+  const thrown = lines.find((text) => /^\w*Error\b/.test(text));
+  return thrown === undefined ? '' : `: ${thrown.trim()}`;
 }

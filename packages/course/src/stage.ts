@@ -9,6 +9,9 @@ import type { Course } from './course.ts';
 import { courseFiles, markedSources } from './files.ts';
 import { regionTasks, render, type MarkedSource, type RenderOptions } from './markers.ts';
 
+/** The course's authoring notes: never copied into a learner's workspace. */
+export const AUTHORING_ONLY = ['packages/course/wrong-answers/'];
+
 export class StagedTree {
   readonly #written = new Map<string, string>();
 
@@ -22,8 +25,9 @@ export class StagedTree {
    * parses their regions. Nothing is rendered until `render` is called: the
    * marked files hold the course's own text (every task solved) until then.
    */
-  static async create(course: Course, dir: string): Promise<StagedTree> {
-    const files = await courseFiles(course.root);
+  static async create(course: Course, dir: string, options: { learner?: boolean } = {}): Promise<StagedTree> {
+    const all = await courseFiles(course.root);
+    const files = options.learner ? all.filter((file) => !AUTHORING_ONLY.some((prefix) => file.startsWith(prefix))) : all;
     const sources = await markedSources(course, files);
     for (const file of files) {
       await mkdir(dirname(join(dir, file)), { recursive: true });
@@ -57,15 +61,24 @@ export class StagedTree {
    * course's own workspace packages, which point at the copies in this tree.
    */
   async linkNodeModules(course: Course): Promise<void> {
-    const dirs = [''];
-    for (const entry of await readdir(join(course.root, 'packages'), { withFileTypes: true }).catch(() => [])) {
-      if (entry.isDirectory()) dirs.push(`packages/${entry.name}`);
-    }
-    const root = await realpath(course.root);
-    for (const dir of dirs) {
-      const from = join(course.root, dir, 'node_modules');
-      if (await lstat(from).then(() => true, () => false)) await mirror(from, join(this.dir, dir, 'node_modules'), root, this.dir);
-    }
+    await linkNodeModules(course, this.dir);
+  }
+}
+
+/**
+ * Gives the tree in `dir` the course's installed packages without copying them:
+ * each node_modules entry is a link to the installed one, except links to the
+ * course's own workspace packages, which point at the copies in `dir`.
+ */
+export async function linkNodeModules(course: Course, stage: string): Promise<void> {
+  const dirs = [''];
+  for (const entry of await readdir(join(course.root, 'packages'), { withFileTypes: true }).catch(() => [])) {
+    if (entry.isDirectory()) dirs.push(`packages/${entry.name}`);
+  }
+  const root = await realpath(course.root);
+  for (const dir of dirs) {
+    const from = join(course.root, dir, 'node_modules');
+    if (await lstat(from).then(() => true, () => false)) await mirror(from, join(stage, dir, 'node_modules'), root, stage);
   }
 }
 

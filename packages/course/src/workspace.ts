@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { CourseError, type Course } from './course.ts';
 import { exists } from './files.ts';
 import type { Io } from './io.ts';
+import { REFERENCE, encodeReference, referenceRegions } from './reference.ts';
 import { StagedTree } from './stage.ts';
 
 const run = promisify(execFile);
@@ -33,11 +34,12 @@ export async function createWorkspace(course: Course, target: string, io: Io, op
   });
   if (entries.length > 0) throw new CourseError(`${dir} is not empty: give a new or empty folder`);
   await mkdir(dir, { recursive: true });
-  const tree = await StagedTree.create(course, dir);
+  const tree = await StagedTree.create(course, dir, { learner: true });
   await tree.render(() => false, { keepMarkers: true });
   await mkdir(join(dir, STATE_DIR), { recursive: true });
   await writeFile(join(dir, MARKER), `${JSON.stringify({ course: 'hallpass', tasks: course.tasks.length, created: new Date().toISOString() }, null, 2)}\n`);
-  await writeFile(join(dir, STATE_DIR, '.gitignore'), 'results.json\n');
+  await writeFile(join(dir, STATE_DIR, '.gitignore'), 'results.json\nstate.json\n');
+  await writeFile(join(dir, REFERENCE), encodeReference(referenceRegions(tree.sources)));
   if (options.git !== false) await gitInit(dir, io);
   const fromHere = relative(io.cwd, dir);
   const shown = fromHere.startsWith('..') ? dir : fromHere || '.';

@@ -32,6 +32,12 @@ t.test('help and usage mistakes', async (t) => {
     [['hint', 'x'], /course hint takes a task number, got "x"/],
     [['hint', '1', '2'], /unexpected argument "2" for course hint/],
     [['hint', '9'], /no task 9 in the manifest/],
+    [['hint', '--every'], /unknown option "--every"/],
+    [['solution'], /course solution takes a task number: pnpm course solution N/],
+    [['solution', 'x'], /course solution takes a task number, got "x"/],
+    [['solution', '1', '2'], /unexpected argument "2" for course solution/],
+    [['reset'], /course reset takes a task number: pnpm course reset N/],
+    [['reset', '1', '2'], /unexpected argument "2" for course reset/],
     [['list', 'x'], /unexpected argument/],
     [['verify', 'x'], /unexpected argument/],
     [['watch', 'x'], /unexpected argument/],
@@ -65,8 +71,11 @@ t.test('every command is reachable from the command line', async (t) => {
   t.equal(io.out(), 'docs are current\n');
 
   io = recorder(course.root);
-  t.equal(await cli({ course, io }, 'hint', '0'), 0);
-  t.match(io.out(), /Use `\+`/);
+  t.equal(await cli({ course, io }, 'hint', '0', '--all'), 0);
+  t.match(io.out(), /Hint 1 of 1:\nUse `\+`/);
+  io = recorder(course.root);
+  t.equal(await cli({ course, io }, 'reset', '0'), 1, 'solution and reset need a learner workspace');
+  t.match(io.err(), /no \.course\/reference\.dat here/);
 
   const parent = await mkdtemp(join(tmpdir(), 'hallpass-cli-'));
   t.teardown(() => rm(parent, { recursive: true, force: true }));

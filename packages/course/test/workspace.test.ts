@@ -17,10 +17,12 @@ async function target(t: { teardown(fn: () => unknown): void }): Promise<string>
 }
 
 t.test('course new writes the course with every task stubbed, and it type-checks', async (t) => {
-  const course = await makeFixture(t);
+  const course = await makeFixture(t, { files: { 'packages/course/wrong-answers/task-00.ts': 'export default [];\n' } });
   const parent = await target(t);
   const io = recorder(parent);
   const dir = await createWorkspace(course, 'learn', io);
+  await t.rejects(readFile(join(dir, 'packages/course/wrong-answers/task-00.ts')), { code: 'ENOENT' }, 'the authoring notes stay in the course');
+  t.notMatch(await readFile(join(dir, '.course/reference.dat'), 'utf8'), 'return a + b', 'the reference solutions are not there in clear');
   t.equal(dir, join(parent, 'learn'));
   t.match(io.out(), /Learner workspace written to .*learn: 3 tasks to do\.\n\nNext:\n {2}cd learn\n {2}pnpm install\n/);
 
@@ -32,7 +34,7 @@ t.test('course new writes the course with every task stubbed, and it type-checks
   t.equal(await readFile(join(dir, 'README.md'), 'utf8'), await readFile(join(course.root, 'README.md'), 'utf8'), 'docs are copied as they are');
   t.ok(await readFile(join(dir, 'docs/tasks/00-add.md'), 'utf8'));
   t.ok(await isWorkspace(dir));
-  t.equal(await readFile(join(dir, '.course/.gitignore'), 'utf8'), 'results.json\n');
+  t.equal(await readFile(join(dir, '.course/.gitignore'), 'utf8'), 'results.json\nstate.json\n');
   const { stdout: log } = await run('git', ['log', '--oneline'], { cwd: dir });
   t.match(log, /Start the hallpass course/, 'a git repository with one commit');
 

@@ -1,0 +1,6 @@
+// Started directly by `pnpm grade` at the root (like `pnpm start`), so pnpm adds no
+// lines of its own to the output; tsx compiles the TypeScript as it loads.
+import { register } from 'tsx/esm/api';
+
+register();
+await import('./grade.ts');
