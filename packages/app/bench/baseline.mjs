@@ -1,8 +1,8 @@
 // The bench's baseline for `GET /profile`: plain Fastify and `pg`, nothing else.
 // It reads the `session_id` cookie by hand and runs the same query as the
 // service, on the same table, with a pool of the same size. It runs with plain
-// `node` (no TypeScript loader), as the built service does, and prints the
-// address it listens on. `pnpm bench` starts and stops it. SESSION_DIGEST=sha256
+// `node` (no TypeScript loader), as the built service does, on PORT, and prints
+// the address it listens on. `pnpm bench` starts and stops it. SESSION_DIGEST=sha256
 // when the service stores the SHA-256 digest of each session id, not the id.
 //
 //   DATABASE_URL=postgres://… SESSION_DIGEST=sha256 node bench/baseline.mjs
@@ -24,7 +24,7 @@ app.get('/profile', async (request, reply) => {
   return { email: rows[0].email };
 });
 
-const address = await app.listen({ host: '127.0.0.1', port: 0 });
+const address = await app.listen({ host: '127.0.0.1', port: Number(process.env.PORT ?? 0) });
 console.log(`baseline listening at ${address}`);
 process.once('SIGTERM', () => {
   app.close().then(() => pool.end()).then(() => process.exit(0));

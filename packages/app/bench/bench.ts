@@ -14,12 +14,14 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createRequire } from 'node:module';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createHash, randomBytes } from 'node:crypto';
+import { createServer, type AddressInfo } from 'node:net';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { hashPassword, redact, verifyPassword } from '@hallpass/auth';
@@ -62,41 +64,67 @@ async function peakRssMiB(pid: number): Promise<number> {
   return kib / 1024;
 }
 
-/** Spawns a server and resolves once it prints the address it listens on. */
-async function startServer(args: string[], env: NodeJS.ProcessEnv, pattern: RegExp): Promise<Server> {
+/** A port nobody listens on now, for a server the bench starts. */
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  probe.listen(0, '127.0.0.1');
+  await once(probe, 'listening');
+  const { port } = probe.address() as AddressInfo;
+  probe.close();
+  await once(probe, 'close');
+  return port;
+}
+
+/** Whether something answers HTTP at `url`, whatever the status. */
+async function answers(url: string): Promise<boolean> {
+  try {
+    await (await fetch(url, { signal: AbortSignal.timeout(1000) })).arrayBuffer();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Spawns a server on a free port and resolves once it answers HTTP (whatever
+ * its log level). Its output goes to a file, as a deployed server's goes to
+ * its supervisor: through a pipe, the server's synchronous log writes would
+ * wait for this process, which is busy generating the load.
+ */
+async function startServer(args: string[], extraEnv: NodeJS.ProcessEnv): Promise<Server> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const logDir = await mkdtemp(join(tmpdir(), 'hallpass-bench-log-'));
+  const log = await open(join(logDir, 'output.log'), 'w');
   const started = performance.now();
-  const child = spawn(process.execPath, args, { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no answer within ${START_LIMIT}s:\n${output}`)), START_LIMIT * 1000);
-    const read = (chunk: Buffer) => {
-      // Only the start matters; later request logs are dropped.
-      if (output.length < 100_000) output += chunk.toString();
-      const match = pattern.exec(output);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    };
-    child.stdout!.on('data', read);
-    child.stderr!.on('data', read);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`${args.join(' ')} exited with ${code} before listening:\n${output}`));
-    });
-  }).catch((error: unknown) => {
-    child.kill('SIGKILL');
-    throw error;
+  const child = spawn(process.execPath, args, { cwd: repoRoot, env: { ...extraEnv, PORT: String(port) }, stdio: ['ignore', log.fd, log.fd] });
+  await log.close();
+  let exited: number | null | undefined;
+  child.once('exit', (code) => {
+    exited = code;
+    void rm(logDir, { recursive: true, force: true });
   });
-  const wallMs = performance.now() - started;
-  return { child, url, readiness: { wallMs, cpuMs: await cpuMsOf(child.pid!) } };
+  for (;;) {
+    if (await answers(url)) {
+      const wallMs = performance.now() - started;
+      return { child, url, readiness: { wallMs, cpuMs: await cpuMsOf(child.pid!) } };
+    }
+    if (exited !== undefined) {
+      const output = await readFile(join(logDir, 'output.log'), 'utf8').catch(() => '');
+      throw new Error(`${args.join(' ')} exited with ${exited} before answering:\n${output}`);
+    }
+    if (performance.now() - started > START_LIMIT * 1000) {
+      child.kill('SIGKILL');
+      throw new Error(`${args.join(' ')} did not answer within ${START_LIMIT}s`);
+    }
+    await sleep(10);
+  }
 }
 
 function startService(env: Record<string, string>, options: BenchOptions): Promise<Server> {
   return startServer(
     ['--conditions=hallpass-dist', builtServer],
     plainEnv({ LOG_LEVEL: options.logLevel, BCRYPT_COST: String(options.bcryptCost), DATABASE_URL: '', ...env }),
-    /Server listening at (http:\/\/127\.0\.0\.1:\d+)/,
   );
 }
 
@@ -232,7 +260,7 @@ async function oneRun(databaseUrl: string, cookie: string, digest: boolean, opti
   try {
     service = await startService({ DATABASE_URL: databaseUrl }, options);
     log(`service ready in ${service.readiness.wallMs.toFixed(0)} ms (${service.readiness.cpuMs.toFixed(0)} ms CPU)`);
-    baseline = await startServer([baselineScript], plainEnv({ DATABASE_URL: databaseUrl, SESSION_DIGEST: digest ? 'sha256' : '' }), /baseline listening at (http:\/\/127\.0\.0\.1:\d+)/);
+    baseline = await startServer([baselineScript], plainEnv({ DATABASE_URL: databaseUrl, SESSION_DIGEST: digest ? 'sha256' : '' }));
 
     const profile = { path: '/profile', cookie, connections: options.connections, seconds };
     // Warm both up (JIT, pools), then measure the baseline on both sides of the service.

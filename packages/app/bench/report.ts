@@ -100,7 +100,7 @@ export interface RunResult {
   saturated: { profile: Load; login: Load };
   /** The service's peak resident memory (VmHWM) at the end of the run. */
   peakRssMiB: number;
-  /** From spawning the process to its "Server listening" line, wall clock and the process's CPU time. */
+  /** From spawning the process to its first HTTP answer: wall clock, and the CPU time the process used. */
   ready: { postgres: Readiness; pgliteNew?: Readiness; pgliteExisting?: Readiness };
 }
 
