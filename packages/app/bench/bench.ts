@@ -1,95 +1,371 @@
 /**
- * `pnpm bench`: throughput of `GET /` and `POST /sessions`, each reported as a
- * ratio to a bare Fastify app answering the same request with a constant,
- * measured in the same run on the same machine. Ratios, not requests per
- * second, are what can be compared between machines.
+ * `pnpm bench`: measures the built service (`pnpm build`, started as
+ * `pnpm start:prod` starts it) against the limits that matter, each in the same
+ * run as its reference, so the ratios hold on a busy or a quiet machine:
  *
- *   pnpm bench [--duration 5] [--connections 10] [--bcrypt-cost 12]
+ * - `GET /profile` against a bare Fastify + `pg` app running the same query on
+ *   the same table (bench/baseline.mjs);
+ * - `POST /sessions` against the bcrypt ceiling: cores ÷ the time of one compare;
+ * - `GET /profile`'s p99 while logins keep every core busy;
+ * - the service's peak memory, and its time from start to ready.
  *
- * The service runs on an in-memory embedded database (or DATABASE_URL's server).
- * A login costs one bcrypt comparison at the stored hash's cost, which is the
- * point of bcrypt: expect POST /sessions to be far below the baseline at cost 12.
+ * Everything runs on 127.0.0.1 against a PostgreSQL server, in a database the
+ * bench creates and drops. See docs/performance.md.
  */
-import { parseArgs } from 'node:util';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdir, mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createRequire } from 'node:module';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createHash, randomBytes } from 'node:crypto';
+import { createServer, type AddressInfo } from 'node:net';
 import autocannon from 'autocannon';
-import Fastify, { type FastifyInstance } from 'fastify';
-import { DB } from '@hallpass/db';
-import { buildApp } from '../src/app.ts';
+import pg from 'pg';
+import { hashPassword, redact, verifyPassword } from '@hallpass/auth';
+import { BenchUsageError, failures, formatTable, median, parseBenchArgs, summarize, type BenchOptions, type Load, type Readiness, type RunResult } from './report.ts';
 
-const { values } = parseArgs({
-  // `pnpm bench -- --duration 3` passes the `--` along.
-  args: process.argv.slice(2).filter((arg) => arg !== '--'),
-  options: {
-    duration: { type: 'string', default: '5' },
-    connections: { type: 'string', default: '10' },
-    'bcrypt-cost': { type: 'string', default: '12' },
-  },
-});
-const duration = Number(values.duration);
-const connections = Number(values.connections);
-const bcryptCost = Number(values['bcrypt-cost']);
+const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+const builtServer = join(repoRoot, 'packages/app/dist/server.js');
+const baselineScript = fileURLToPath(new URL('./baseline.mjs', import.meta.url));
+/** Seconds a process may take to start before the bench gives up on it. */
+const START_LIMIT = 180;
+/** Linux reports a process's CPU time in ticks of 1/100 s (USER_HZ). */
+const TICKS_PER_SECOND = 100;
 
-const credentials = { email: 'bench@example.com', password: 'b3nchm4rk' };
+const profileUser = { email: 'profile@bench.example', password: 'pr0file-b3nch' };
+const loginUser = { email: 'login@bench.example', password: 'l0gin-b3nch' };
 
-interface Target {
-  name: string;
-  method: 'GET' | 'POST';
-  path: string;
-  body?: string;
+interface Server {
+  child: ChildProcess;
+  url: string;
+  readiness: Readiness;
 }
 
-const targets: Target[] = [
-  { name: 'GET /', method: 'GET', path: '/' },
-  { name: 'POST /sessions', method: 'POST', path: '/sessions', body: JSON.stringify(credentials) },
-];
-
-/** The same routes with nothing behind them: what Fastify alone costs on this machine. */
-function bareFastify(): FastifyInstance {
-  const app = Fastify();
-  app.get('/', async () => ({ message: 'Bienvenue' }));
-  app.post('/sessions', async (request) => ({ email: (request.body as { email: string }).email, message: 'logged in' }));
-  return app;
+/** Plain `node`: no loader inherited from the shell that started the bench. */
+function plainEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, HOST: '127.0.0.1', PORT: '0', ...extra };
+  delete env.NODE_OPTIONS;
+  return env;
 }
 
-async function requestsPerSecond(url: string, target: Target, seconds = duration): Promise<{ rps: number; non2xx: number }> {
-  const result = await autocannon({
-    url: `${url}${target.path}`,
-    method: target.method,
-    connections,
-    duration: seconds,
-    ...(target.body === undefined ? {} : { body: target.body, headers: { 'content-type': 'application/json' } }),
-  });
-  return { rps: result.requests.average, non2xx: result.non2xx + result.errors };
+async function cpuMsOf(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name (which may hold spaces), from field 3 on: utime is 14, stime 15.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND) * 1000;
 }
 
-const db = await DB.open(process.env.DATABASE_URL ? { connection: process.env.DATABASE_URL } : {});
-const service = await buildApp({ db, bcryptCost });
-const bare = bareFastify();
-try {
-  const serviceUrl = await service.listen({ host: '127.0.0.1', port: 0 });
-  const bareUrl = await bare.listen({ host: '127.0.0.1', port: 0 });
-  // The account may exist from an earlier run on DATABASE_URL's server; either way it can log in.
-  await service.auth.registerUser(credentials.email, credentials.password).catch(() => undefined);
+async function peakRssMiB(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const kib = Number(/^VmHWM:\s+(\d+) kB/m.exec(status)?.[1]);
+  return kib / 1024;
+}
 
-  console.log(`hallpass bench: ${duration}s per run, ${connections} connections, bcrypt cost ${bcryptCost}, database ${db.backend}\n`);
-  const rows: string[][] = [['route', 'bare Fastify req/s', 'hallpass req/s', 'ratio', 'non-2xx']];
-  for (const target of targets) {
-    // Warm both up (JIT, connection pools), then measure the baseline on both sides of the
-    // service's run, so a machine that gets busier or quieter meanwhile skews the ratio less.
-    await requestsPerSecond(bareUrl, target, 1);
-    await requestsPerSecond(serviceUrl, target, 1);
-    const before = await requestsPerSecond(bareUrl, target);
-    const measured = await requestsPerSecond(serviceUrl, target);
-    const after = await requestsPerSecond(bareUrl, target);
-    const baseline = (before.rps + after.rps) / 2;
-    const ratio = measured.rps / baseline;
-    rows.push([target.name, baseline.toFixed(0), measured.rps.toFixed(1), ratio.toFixed(ratio < 0.01 ? 4 : 2), String(measured.non2xx)]);
+/** A port nobody listens on now, for a server the bench starts. */
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  probe.listen(0, '127.0.0.1');
+  await once(probe, 'listening');
+  const { port } = probe.address() as AddressInfo;
+  probe.close();
+  await once(probe, 'close');
+  return port;
+}
+
+/** Whether something answers HTTP at `url`, whatever the status. */
+async function answers(url: string): Promise<boolean> {
+  try {
+    await (await fetch(url, { signal: AbortSignal.timeout(1000) })).arrayBuffer();
+    return true;
+  } catch {
+    return false;
   }
-  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
-  for (const row of rows) console.log(row.map((cell, column) => cell.padEnd(widths[column]!)).join('  '));
-  console.log('\nratio = hallpass req/s ÷ bare Fastify req/s for the same request (mean of runs just before and after).');
-} finally {
-  await service.close();
-  await bare.close();
-  await db.close();
 }
+
+/**
+ * Spawns a server on a free port and resolves once it answers HTTP (whatever
+ * its log level). Its output goes to a file, as a deployed server's goes to
+ * its supervisor: through a pipe, the server's synchronous log writes would
+ * wait for this process, which is busy generating the load.
+ */
+async function startServer(args: string[], extraEnv: NodeJS.ProcessEnv): Promise<Server> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const logDir = await mkdtemp(join(tmpdir(), 'hallpass-bench-log-'));
+  const log = await open(join(logDir, 'output.log'), 'w');
+  const started = performance.now();
+  const child = spawn(process.execPath, args, { cwd: repoRoot, env: { ...extraEnv, PORT: String(port) }, stdio: ['ignore', log.fd, log.fd] });
+  await log.close();
+  let exited: number | null | undefined;
+  child.once('exit', (code) => {
+    exited = code;
+    void rm(logDir, { recursive: true, force: true });
+  });
+  for (;;) {
+    if (await answers(url)) {
+      const wallMs = performance.now() - started;
+      return { child, url, readiness: { wallMs, cpuMs: await cpuMsOf(child.pid!) } };
+    }
+    if (exited !== undefined) {
+      const output = await readFile(join(logDir, 'output.log'), 'utf8').catch(() => '');
+      throw new Error(`${args.join(' ')} exited with ${exited} before answering:\n${output}`);
+    }
+    if (performance.now() - started > START_LIMIT * 1000) {
+      child.kill('SIGKILL');
+      throw new Error(`${args.join(' ')} did not answer within ${START_LIMIT}s`);
+    }
+    await sleep(10);
+  }
+}
+
+function startService(env: Record<string, string>, options: BenchOptions): Promise<Server> {
+  return startServer(
+    ['--conditions=hallpass-dist', builtServer],
+    plainEnv({ LOG_LEVEL: options.logLevel, BCRYPT_COST: String(options.bcryptCost), DATABASE_URL: '', ...env }),
+  );
+}
+
+async function stop(server: Server | undefined): Promise<void> {
+  if (server === undefined || server.child.exitCode !== null) return;
+  const exited = once(server.child, 'exit');
+  server.child.kill('SIGTERM');
+  await exited;
+}
+
+interface LoadRequest {
+  path: string;
+  method?: 'GET' | 'POST';
+  body?: string;
+  cookie?: string;
+  connections: number;
+  seconds: number;
+  /** Requests per second over all connections; as fast as possible when absent. */
+  rate?: number;
+}
+
+async function measure(base: string, request: LoadRequest): Promise<Load> {
+  const headers: Record<string, string> = {};
+  if (request.body !== undefined) headers['content-type'] = 'application/json';
+  if (request.cookie !== undefined) headers.cookie = request.cookie;
+  const result = await autocannon({
+    url: `${base}${request.path}`,
+    method: request.method ?? 'GET',
+    connections: request.connections,
+    duration: request.seconds,
+    headers,
+    ...(request.body === undefined ? {} : { body: request.body }),
+    ...(request.rate === undefined ? {} : { overallRate: request.rate }),
+  });
+  // Completed requests over the time measured: per-second averages round slow requests (logins) down to nothing.
+  return { rps: result.requests.total / result.duration, p99: result.latency.p99, failures: result.non2xx + result.errors + result.timeouts };
+}
+
+async function post(base: string, path: string, body: object): Promise<Response> {
+  const response = await fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  if (response.status !== 200) throw new Error(`${path} answered ${response.status}: ${await response.text()}`);
+  return response;
+}
+
+/** Creates the bench's own database on the server of `adminUrl`; returns its URL and how to drop it. */
+async function createDatabase(adminUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `hallpass_bench_${process.pid}_${randomBytes(3).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE "${name}"`);
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const cleaner = new pg.Client({ connectionString: adminUrl });
+      await cleaner.connect();
+      await cleaner.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await cleaner.end();
+    },
+  };
+}
+
+/** Whether the service stores each session id's SHA-256 digest rather than the id: the baseline must do the same work. */
+async function storesDigests(client: pg.Client, sessionId: string): Promise<boolean> {
+  const { rows } = await client.query<{ session_id: string }>('select session_id from users where email = $1', [profileUser.email]);
+  return rows[0]?.session_id === createHash('sha256').update(sessionId, 'utf8').digest('hex');
+}
+
+/** Migrates the database (through the service's own start), signs the two bench users up and adds the other users. */
+async function prepare(databaseUrl: string, options: BenchOptions): Promise<{ cookie: string; digest: boolean }> {
+  const service = await startService({ DATABASE_URL: databaseUrl }, options);
+  let sessionId: string | undefined;
+  try {
+    await post(service.url, '/users', profileUser);
+    await post(service.url, '/users', loginUser);
+    const login = await post(service.url, '/sessions', profileUser);
+    sessionId = /session_id=([^;]+)/.exec(login.headers.get('set-cookie') ?? '')?.[1];
+    if (sessionId === undefined) throw new Error('POST /sessions set no session_id cookie');
+  } finally {
+    await stop(service);
+  }
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const digest = await storesDigests(client, decodeURIComponent(sessionId));
+    // Other users, each with a session, so a look-up that scans the table shows.
+    await client.query(
+      `insert into users (email, hashed_password, session_id)
+       select 'user-' || g || '@bench.example', '$2b$12$' || md5(g::text), md5('session' || g)
+       from generate_series(1, $1::int) g`,
+      [options.users],
+    );
+    await client.query('analyze users');
+    return { cookie: `session_id=${sessionId}`, digest };
+  } finally {
+    await client.end();
+  }
+}
+
+/** The time of one bcrypt compare at the service's cost, one at a time (median of five). */
+async function compareMs(cost: number): Promise<number> {
+  const hash = await hashPassword(loginUser.password, { cost });
+  const times: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const started = performance.now();
+    await verifyPassword(loginUser.password, hash);
+    times.push(performance.now() - started);
+  }
+  return median(times);
+}
+
+async function pgliteReadiness(options: BenchOptions): Promise<{ pgliteNew: Readiness; pgliteExisting: Readiness }> {
+  const dir = await mkdtemp(join(tmpdir(), 'hallpass-bench-'));
+  try {
+    const env = { HALLPASS_DATA_DIR: join(dir, 'data') };
+    const fresh = await startService(env, options);
+    await stop(fresh);
+    const again = await startService(env, options);
+    await stop(again);
+    return { pgliteNew: fresh.readiness, pgliteExisting: again.readiness };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function oneRun(databaseUrl: string, cookie: string, digest: boolean, options: BenchOptions, log: (line: string) => void): Promise<RunResult> {
+  const cores = availableParallelism();
+  const seconds = options.duration;
+  let service: Server | undefined;
+  let baseline: Server | undefined;
+  try {
+    service = await startService({ DATABASE_URL: databaseUrl }, options);
+    log(`service ready in ${service.readiness.wallMs.toFixed(0)} ms (${service.readiness.cpuMs.toFixed(0)} ms CPU)`);
+    baseline = await startServer([baselineScript], plainEnv({ DATABASE_URL: databaseUrl, SESSION_DIGEST: digest ? 'sha256' : '' }));
+
+    const profile = { path: '/profile', cookie, connections: options.connections, seconds };
+    // Warm both up (JIT, pools), then measure the baseline on both sides of the service.
+    await measure(baseline.url, { ...profile, seconds: 1 });
+    await measure(service.url, { ...profile, seconds: 1 });
+    const baselineBefore = await measure(baseline.url, profile);
+    const serviceProfile = await measure(service.url, profile);
+    const baselineAfter = await measure(baseline.url, profile);
+    log(`GET /profile: baseline ${baselineBefore.rps.toFixed(0)} / ${baselineAfter.rps.toFixed(0)} req/s, service ${serviceProfile.rps.toFixed(0)} req/s`);
+    await stop(baseline);
+
+    const compare = await compareMs(options.bcryptCost);
+    // Long enough for many logins each, however slow the machine is today.
+    const loginSeconds = Math.max(seconds, Math.ceil((10 * compare) / 1000));
+    const loginRequest = { path: '/sessions', method: 'POST' as const, body: JSON.stringify(loginUser), connections: cores * 2, seconds: loginSeconds };
+    const login = await measure(service.url, loginRequest);
+    // autocannon stops without waiting for the logins in flight; one more login, queued after them, ends when they have.
+    await post(service.url, '/sessions', loginUser);
+    log(`bcrypt compare ${compare.toFixed(0)} ms → ceiling ${(cores / (compare / 1000)).toFixed(1)} logins/s; POST /sessions ${login.rps.toFixed(1)} req/s`);
+
+    const [saturatedProfile, saturatedLogin] = await Promise.all([
+      measure(service.url, { ...profile, connections: 2, rate: 50, seconds: loginSeconds }),
+      measure(service.url, loginRequest),
+    ]);
+    log(`while logging in (${saturatedLogin.rps.toFixed(1)} req/s): GET /profile p99 ${saturatedProfile.p99} ms`);
+    const peak = await peakRssMiB(service.child.pid!);
+    await stop(service);
+
+    const result: RunResult = {
+      profile: { baselineBefore, service: serviceProfile, baselineAfter },
+      compareMs: compare,
+      cores,
+      login,
+      saturated: { profile: saturatedProfile, login: saturatedLogin },
+      peakRssMiB: peak,
+      ready: { postgres: service.readiness },
+    };
+    if (options.pglite) {
+      Object.assign(result.ready, await pgliteReadiness(options));
+      log(`PGlite ready in ${result.ready.pgliteNew!.wallMs.toFixed(0)} ms (new folder), ${result.ready.pgliteExisting!.wallMs.toFixed(0)} ms (existing)`);
+    }
+    return result;
+  } finally {
+    await stop(baseline);
+    await stop(service);
+  }
+}
+
+async function build(): Promise<void> {
+  const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+  const child = spawn(process.execPath, [tsc, '-b', 'packages/app/tsconfig.build.json'], { cwd: repoRoot, stdio: 'inherit' });
+  const [code] = await once(child, 'exit');
+  if (code !== 0) throw new Error('pnpm build failed');
+}
+
+async function main(): Promise<void> {
+  let options: BenchOptions;
+  try {
+    options = parseBenchArgs(process.argv.slice(2), process.env, join(repoRoot, 'packages/app/bench/results/latest.json'));
+  } catch (error) {
+    if (!(error instanceof BenchUsageError)) throw error;
+    console.error(error.message);
+    process.exitCode = 2;
+    return;
+  }
+  const log = (line: string) => console.log(`  ${line}`);
+  const loadBefore = loadavg();
+  console.log(
+    `hallpass bench: ${options.runs} run(s) of ${options.duration}s measurements, ${availableParallelism()} cores, bcrypt cost ${options.bcryptCost}, ` +
+      `${options.users} other users, PostgreSQL ${redact(options.databaseUrl)}; load average ${loadBefore.map((l) => l.toFixed(2)).join(' ')}`,
+  );
+  console.log('building (pnpm build)…');
+  await build();
+
+  const database = await createDatabase(options.databaseUrl);
+  const runs: RunResult[] = [];
+  try {
+    const { cookie, digest } = await prepare(database.url, options);
+    console.log(`sessions are stored ${digest ? 'as SHA-256 digests' : 'as given'}; the baseline does the same`);
+    for (let run = 1; run <= options.runs; run++) {
+      console.log(`run ${run} of ${options.runs}`);
+      runs.push(await oneRun(database.url, cookie, digest, options, log));
+    }
+  } finally {
+    await database.drop();
+  }
+
+  const rows = summarize(runs);
+  const failed = failures(runs);
+  const loadAfter = loadavg();
+  console.log(`\n${formatTable(rows)}\n`);
+  console.log(`medians of ${runs.length} run(s); ratios are taken within each run, against references measured in the same run.`);
+  console.log(`failed requests: ${failed}; load average at the end ${loadAfter.map((l) => l.toFixed(2)).join(' ')}`);
+  const report = {
+    date: new Date().toISOString(),
+    options: { ...options, databaseUrl: redact(options.databaseUrl) },
+    machine: { cores: availableParallelism(), node: process.version, loadBefore, loadAfter },
+    rows,
+    failedRequests: failed,
+    runs,
+  };
+  await mkdir(dirname(options.out), { recursive: true });
+  await writeFile(options.out, `${JSON.stringify(report, null, 2)}\n`);
+  console.log(`JSON report: ${options.out}`);
+  if (failed > 0) process.exitCode = 1;
+}
+
+await main();

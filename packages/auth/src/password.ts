@@ -1,5 +1,20 @@
-import bcrypt from 'bcrypt';
+import { availableParallelism } from 'node:os';
+import bcryptLibrary from 'bcrypt';
+import { Slots } from './slots.ts';
 import { InvalidArgumentError, TaskNotDoneError } from '@hallpass/db';
+
+/**
+ * bcrypt runs on libuv's thread pool, 4 threads by default. On a machine with
+ * fewer cores, 4 hashes at once finish no sooner than one per core, and they
+ * take the CPU from the event loop, so every other request waits (a login
+ * burst made `GET /profile`'s p99 several times longer). So at most one hash or
+ * compare per core runs; the others queue here, in order.
+ */
+export const bcryptSlots = new Slots(availableParallelism());
+const bcrypt = {
+  hash: (password: string, cost: number): Promise<string> => bcryptSlots.run(() => bcryptLibrary.hash(password, cost)),
+  compare: (password: string, hash: string): Promise<boolean> => bcryptSlots.run(() => bcryptLibrary.compare(password, hash)),
+};
 
 /** bcrypt's default work factor: 2^12 rounds, about a quarter of a second on a server today. */
 export const DEFAULT_BCRYPT_COST = 12;
