@@ -10,6 +10,7 @@ import profile from './routes/profile.ts';
 import resetPassword from './routes/reset-password.ts';
 import root from './routes/root.ts';
 import sessions from './routes/sessions.ts';
+import tryPage from './routes/try.ts';
 import users from './routes/users.ts';
 import { ajvOptions, formatValidationErrors } from './validation.ts';
 
@@ -20,6 +21,8 @@ export interface AppOptions {
   logger?: FastifyServerOptions['logger'];
   /** bcrypt's work factor for new hashes; the library's default (12) when absent. Tests use 4 to stay fast. */
   bcryptCost?: number | undefined;
+  /** `course` (the default) or `production`, as the configuration says. */
+  profile?: 'course' | 'production' | undefined;
 }
 
 /** The largest request body accepted: the biggest legitimate one is well under 1 KiB. */
@@ -36,6 +39,7 @@ export async function app(instance: FastifyInstance, options: AppOptions): Promi
   await instance.register(body);
   await instance.register(cookies);
   await instance.register(swagger);
+  await instance.register(tryPage, { profile: options.profile ?? 'course' });
   await instance.register(root);
   await instance.register(users);
   await instance.register(sessions);

@@ -8,7 +8,7 @@ import { ConfigError, databaseOptions, describeDatabase, loadConfig, type Config
 
 async function start(config: Config) {
   const db = await DB.open(databaseOptions(config));
-  const app = await buildApp({ db, logger: { level: config.logLevel }, bcryptCost: config.bcryptCost });
+  const app = await buildApp({ db, logger: { level: config.logLevel }, bcryptCost: config.bcryptCost, profile: config.profile });
   app.addHook('onClose', () => db.close());
   app.log.info({ database: describeDatabase(config), profile: config.profile }, 'database ready');
   try {
