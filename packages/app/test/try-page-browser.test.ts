@@ -118,6 +118,10 @@ async function browserTests(): Promise<void> {
     t.notMatch(visible, 'session_id', 'but not the session cookie');
     t.notMatch(await page.locator('#cookies').innerText(), 'session_id', 'and the page shows what the script sees');
     await shot('logged-in');
+    // A tall window as a person sees it (docs/images/try-page.png is a copy of this one).
+    await page.setViewportSize({ width: 1280, height: 1500 });
+    await page.screenshot({ path: `${artifacts}flow-window.png` });
+    await page.setViewportSize({ width: 1280, height: 900 });
 
     await page.getByRole('button', { name: 'Show my profile' }).click();
     entry = await exchange(page, 4);
@@ -125,8 +129,6 @@ async function browserTests(): Promise<void> {
     t.match(entry.text, `"email": "${email}"`);
     await scriptCookies();
     await shot('profile');
-    // The window as a person sees it (docs/images/try-page.png is a copy of this one).
-    await page.screenshot({ path: `${artifacts}flow-window.png` });
 
     await page.getByRole('button', { name: 'Log out' }).click();
     entry = await exchange(page, 5);

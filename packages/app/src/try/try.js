@@ -131,6 +131,8 @@ function record(method, path, request, response, text) {
     item.append(p);
   }
   log.append(item);
+  // The newest entry to the top of the transcript's own scroll box (side by side); the window stays where it is.
+  log.scrollTop += item.getBoundingClientRect().top - log.getBoundingClientRect().top;
   document.getElementById('last').textContent = `${method} ${path} answered: ${outcome}. It is number ${count} in the transcript.`;
 }
 
