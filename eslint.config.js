@@ -27,4 +27,12 @@ export default tseslint.config(
       eqeqeq: ['error', 'always'],
     },
   },
+  // The /try page's script runs in the browser, not in Node.
+  {
+    files: ['packages/app/src/try/**/*.js'],
+    languageOptions: {
+      sourceType: 'module',
+      globals: { document: 'readonly', fetch: 'readonly', FormData: 'readonly', URLSearchParams: 'readonly', JSON: 'readonly' },
+    },
+  },
 );

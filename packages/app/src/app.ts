@@ -15,6 +15,7 @@ import profile from './routes/profile.ts';
 import resetPassword from './routes/reset-password.ts';
 import root from './routes/root.ts';
 import sessions from './routes/sessions.ts';
+import tryPage from './routes/try.ts';
 import users from './routes/users.ts';
 import { ajvOptions, formatValidationErrors } from './validation.ts';
 
@@ -53,6 +54,7 @@ export async function app(instance: FastifyInstance, options: AppOptions): Promi
   await instance.register(audit);
   await instance.register(rateLimits, { limits: security.rateLimits, redisUrl: security.redisUrl, redisPrefix: security.redisPrefix });
   await instance.register(swagger, { docs: security.docs ?? options.profile !== 'production' });
+  await instance.register(tryPage, { profile: options.profile ?? 'course' });
   // ---- end of the given infrastructure ----
 
   // #region task-06
