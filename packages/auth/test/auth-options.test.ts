@@ -23,3 +23,14 @@ t.test('a database failure is not mistaken for an unknown user', async (t) => {
   t.ok(error instanceof Error, 'validLogin rejects instead of answering false');
   t.notMatch(error, { code: /^ERR_/ }, 'with the database error itself');
 });
+
+t.test('the expiry options are whole numbers of seconds, at least 1; the clock is a function', async (t) => {
+  const db = {} as never;
+  for (const name of ['sessionIdleTimeout', 'sessionAbsoluteTimeout', 'resetTokenLifetime']) {
+    for (const value of [0, -1, 1.5, '60', Number.NaN]) {
+      t.throws(() => new Auth(db, { [name]: value }), { code: 'ERR_INVALID_ARGUMENT', message: new RegExp(`${name} must be a whole number of seconds`) }, `${name} = ${String(value)}`);
+    }
+    t.doesNotThrow(() => new Auth(db, { [name]: 1 }), `${name} = 1`);
+  }
+  t.throws(() => new Auth(db, { clock: 'now' as never }), { code: 'ERR_INVALID_ARGUMENT', message: /clock must be a function/ });
+});
