@@ -2,7 +2,6 @@ import { request as httpRequest } from 'node:http';
 import t from 'tap';
 import { buildApp } from '@hallpass/app';
 import { testDB } from '@hallpass/db/testing';
-import { hostPrefixed } from '../src/plugins/cookies.ts';
 import { logIn, signUp, testApp } from './fixtures/app.ts';
 
 const { app } = await testApp(t);
@@ -141,8 +140,4 @@ t.test('in production the session cookie is __Host-session_id, Secure, and the o
   const logout = await production.inject({ method: 'DELETE', url: '/sessions', cookies: { '__Host-session_id': sessionId } });
   t.equal(logout.statusCode, 302);
   t.match(String(logout.headers['set-cookie']), /^__Host-session_id=; .*Secure$/, 'logging out clears the prefixed cookie');
-});
-
-t.test('only the session cookie is renamed', async (t) => {
-  t.equal(hostPrefixed('theme=dark; Path=/'), 'theme=dark; Path=/');
 });

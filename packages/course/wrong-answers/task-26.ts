@@ -31,8 +31,8 @@ export default [
   {
     name: 'adds Secure in production but keeps the plain cookie name',
     file: cookies,
-    find: '`__Host-${setCookie}; Secure`',
-    replace: '`${setCookie}; Secure`',
+    find: '`${HOST_SESSION_COOKIE}=$1; Secure`',
+    replace: '`${SESSION_COOKIE}=$1; Secure`',
   },
   {
     name: 'still reads the plain session_id cookie in production',

@@ -56,8 +56,8 @@ export default fp<CookiesPluginOptions>(
  * `__Host-` (the browser refuses it unless it is `Secure`, has `Path=/` and no
  * `Domain`, so a sibling subdomain or an HTTP page cannot plant a session).
  */
-export function hostPrefixed(setCookie: string): string {
-  return setCookie.startsWith(`${SESSION_COOKIE}=`) ? `__Host-${setCookie}; Secure` : setCookie;
+function hostPrefixed(setCookie: string): string {
+  return setCookie.replace(/^session_id=(.*)$/s, `${HOST_SESSION_COOKIE}=$1; Secure`);
 }
 // #endregion
 
