@@ -1,4 +1,4 @@
-import { mkdir, rm, symlink } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import t from 'tap';
 import { affectedPackages, defaultCourse, dependencyClosure, packageGraph, repoRoot, taskById } from '../src/course.ts';

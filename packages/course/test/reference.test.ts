@@ -49,7 +49,7 @@ t.test('solution is kept back until the task passes, then shown as a diff agains
   const forced = await cli(course, 'solution', '0', '--force');
   t.equal(forced.status, 0);
   t.match(forced.out, /--- a?\/?yours\/packages\/demo\/src\/math\.ts\n\+\+\+ b?\/?reference\/packages\/demo\/src\/math\.ts\n/);
-  t.match(forced.out, /\n-  throw new Error\('task 00 is not done yet: write add'\);\n\+  return a \+ b \+ state\.offset;\n/);
+  t.match(forced.out, /\n- {2}throw new Error\('task 00 is not done yet: write add'\);\n\+ {2}return a \+ b \+ state\.offset;\n/);
 
   const math = join(course.root, 'packages/demo/src/math.ts');
   await writeFile(math, (await readFile(math, 'utf8')).replace("throw new Error('task 00 is not done yet: write add');", 'return a + b + state.offset;'));
@@ -58,10 +58,10 @@ t.test('solution is kept back until the task passes, then shown as a diff agains
   t.match(after.out, /packages\/demo\/src\/math\.ts: your code is the reference's, line for line/);
 
   const nested = await cli(course, 'solution', '2', '--force');
-  t.match(nested.out, /packages\/demo\/src\/nested\.ts, inside task 01's code \(- the code before this task, \+ after\):\n[\s\S]*-  return doubled;\n\+  return doubled \+ a;/);
+  t.match(nested.out, /packages\/demo\/src\/nested\.ts, inside task 01's code \(- the code before this task, \+ after\):\n[\s\S]*- {2}return doubled;\n\+ {2}return doubled \+ a;/);
   t.match(nested.out, /reference\/scripts\/version\.ts/, 'every region of the task');
   const outer = await cli(course, 'solution', '1', '--force');
-  t.match(outer.out, /\+  const doubled = a \* 2;\n\+  return doubled;\n/, 'a later task inside the solution is shown as its stub');
+  t.match(outer.out, /\+ {2}const doubled = a \* 2;\n\+ {2}return doubled;\n/, 'a later task inside the solution is shown as its stub');
 });
 
 t.test('reset puts back every region of one task and nothing else', async (t) => {
