@@ -144,6 +144,8 @@ interface LoadRequest {
   seconds: number;
   /** Requests per second over all connections; as fast as possible when absent. */
   rate?: number;
+  /** Seconds before a request counts as failed (autocannon's default: 10). */
+  timeout?: number;
 }
 
 async function measure(base: string, request: LoadRequest): Promise<Load> {
@@ -158,6 +160,7 @@ async function measure(base: string, request: LoadRequest): Promise<Load> {
     headers,
     ...(request.body === undefined ? {} : { body: request.body }),
     ...(request.rate === undefined ? {} : { overallRate: request.rate }),
+    ...(request.timeout === undefined ? {} : { timeout: request.timeout }),
   });
   // Completed requests over the time measured: per-second averages round slow requests (logins) down to nothing.
   return { rps: result.requests.total / result.duration, p99: result.latency.p99, failures: result.non2xx + result.errors + result.timeouts };
@@ -275,7 +278,15 @@ async function oneRun(databaseUrl: string, cookie: string, digest: boolean, opti
     const compare = await compareMs(options.bcryptCost);
     // Long enough for many logins each, however slow the machine is today.
     const loginSeconds = Math.max(seconds, Math.ceil((10 * compare) / 1000));
-    const loginRequest = { path: '/sessions', method: 'POST' as const, body: JSON.stringify(loginUser), connections: cores * 2, seconds: loginSeconds };
+    // A login may wait for a slot behind one compare per core, then compare: give it room.
+    const loginRequest = {
+      path: '/sessions',
+      method: 'POST' as const,
+      body: JSON.stringify(loginUser),
+      connections: cores * 2,
+      seconds: loginSeconds,
+      timeout: Math.max(10, Math.ceil((10 * compare) / 1000)),
+    };
     const login = await measure(service.url, loginRequest);
     // autocannon stops without waiting for the logins in flight; one more login, queued after them, ends when they have.
     await post(service.url, '/sessions', loginUser);
