@@ -1,5 +1,5 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import type { DB } from '@hallpass/db';
+import { TaskNotDoneError, type DB } from '@hallpass/db';
 import auth from './plugins/auth.ts';
 import body from './plugins/body.ts';
 import cookies from './plugins/cookies.ts';
@@ -33,6 +33,7 @@ const redactedPaths = ['req.headers.cookie', 'req.headers.authorization', 'res.h
 
 /** Registers the service's plugins and routes on a Fastify instance. */
 export async function app(instance: FastifyInstance, options: AppOptions): Promise<void> {
+  // ---- Given: the infrastructure every route relies on (add further infrastructure plugins here) ----
   await instance.register(db, { db: options.db });
   await instance.register(auth, { bcryptCost: options.bcryptCost });
   await instance.register(errors);
@@ -40,11 +41,20 @@ export async function app(instance: FastifyInstance, options: AppOptions): Promi
   await instance.register(cookies);
   await instance.register(swagger);
   await instance.register(tryPage, { profile: options.profile ?? 'course' });
+  // ---- end of the given infrastructure ----
+
+  // #region task-06
+  // The routes, one plugin per resource (src/routes/): after swagger, so the OpenAPI document lists them.
   await instance.register(root);
   await instance.register(users);
   await instance.register(sessions);
   await instance.register(profile);
   await instance.register(resetPassword);
+  // #stub
+  // instance.get('/', async () => {
+  //   throw new TaskNotDoneError(6, 'register the route plugins of src/routes/ in `app` (src/app.ts), and declare `GET /` in src/routes/root.ts');
+  // });
+  // #endregion
 }
 
 /** A ready-to-use Fastify instance of the service: `inject()` it in tests, `listen()` it in the server. */

@@ -4,20 +4,26 @@ import { encodings, send, signUp, testApp } from './fixtures/app.ts';
 // One app and database for the file; each test uses accounts of its own.
 const { app, db } = await testApp(t);
 
-const cookieAttributes = /^session_id=([^;]+); Path=\/; HttpOnly; SameSite=Lax$/;
+/** The attributes of the session cookie, each checked on its own so a failure says which one is missing. */
+const cookieAttributes: Array<[string, RegExp]> = [
+  ['HttpOnly (scripts cannot read it)', /; HttpOnly(;|$)/],
+  ['Path=/ (sent on every path)', /; Path=\/(;|$)/],
+  ['SameSite=Lax', /; SameSite=Lax(;|$)/],
+];
 
 for (const encoding of encodings) {
   t.test(`POST /sessions (${encoding}) logs in: {"email", "message": "logged in"} and a session_id cookie`, async (t) => {
     const email = `bob-${encoding}@example.com`;
     await signUp(app, email, 'b4l0u');
     const response = await send(app, 'POST', '/sessions', { email, password: 'b4l0u' }, encoding);
-    t.equal(response.statusCode, 200);
-    t.same(response.json(), { email, message: 'logged in' });
-    const setCookie = response.headers['set-cookie'];
-    t.type(setCookie, 'string', 'exactly one cookie is set');
-    const match = cookieAttributes.exec(String(setCookie));
-    t.ok(match, `Set-Cookie is "session_id=<token>; Path=/; HttpOnly; SameSite=Lax", got ${String(setCookie)}`);
-    t.equal((await db.findUserBy({ email })).sessionId, match?.[1], 'the cookie holds the stored session id');
+    t.equal(response.statusCode, 200, `a log-in is a 200, got ${response.statusCode} ${response.body}`);
+    t.same(response.json(), { email, message: 'logged in' }, 'the body is exactly {"email": <as sent>, "message": "logged in"}');
+    const setCookie = String(response.headers['set-cookie']);
+    t.type(response.headers['set-cookie'], 'string', `exactly one cookie is set, got ${setCookie}`);
+    const match = /^session_id=([^;]+)/.exec(setCookie);
+    t.ok(match, `the cookie is named session_id, got Set-Cookie: ${setCookie}`);
+    for (const [attribute, pattern] of cookieAttributes) t.match(setCookie, pattern, `the cookie has ${attribute}, got Set-Cookie: ${setCookie}`);
+    t.equal((await db.findUserBy({ email })).sessionId, match?.[1], 'the cookie holds the session id app.auth.createSession stored');
   });
 
   t.test(`POST /sessions (${encoding}) with a wrong password or an unknown email is a 401 and sets no cookie`, async (t) => {
@@ -29,19 +35,20 @@ for (const encoding of encodings) {
       { email: 'nobody@example.com', password: 'b4l0u' },
     ]) {
       const response = await send(app, 'POST', '/sessions', fields, encoding);
-      t.equal(response.statusCode, 401, JSON.stringify(fields));
-      t.match(response.json(), { statusCode: 401, message: /wrong email or password/ });
-      t.equal(response.headers['set-cookie'], undefined);
+      const what = `${fields.email} / ${fields.password}`;
+      t.equal(response.statusCode, 401, `${what}: wrong credentials are a 401 (ERR_INVALID_CREDENTIALS in src/plugins/errors.ts; not 200, not 403), got ${response.statusCode}`);
+      t.match(response.json(), { statusCode: 401, message: /wrong email or password/ }, what);
+      t.equal(response.headers['set-cookie'], undefined, `${what}: no cookie is set`);
     }
-    t.equal((await db.findUserBy({ email })).sessionId, null, 'no session was created');
+    t.equal((await db.findUserBy({ email })).sessionId, null, 'no session was created: check the password before createSession');
   });
 }
 
 t.test('the login email is trimmed and case-insensitive, and echoed as sent', async (t) => {
   await signUp(app, 'Dave@Example.com', 'b4l0u');
   const response = await send(app, 'POST', '/sessions', { email: '  DAVE@example.COM ', password: 'b4l0u' }, 'json');
-  t.equal(response.statusCode, 200);
-  t.same(response.json(), { email: 'DAVE@example.COM', message: 'logged in' });
+  t.equal(response.statusCode, 200, `"  DAVE@example.COM " logs Dave@Example.com in (preValidation: trimEmail), got ${response.statusCode}`);
+  t.same(response.json(), { email: 'DAVE@example.COM', message: 'logged in' }, 'the email is echoed as sent (trimmed), not as stored');
 });
 
 t.test('a missing or invalid field is a 400, before the credentials are checked', async (t) => {
@@ -57,8 +64,8 @@ t.test('a missing or invalid field is a 400, before the credentials are checked'
     for (const [fields, message] of cases) {
       const response = await send(app, 'POST', '/sessions', fields, encoding);
       t.equal(response.statusCode, 400, `${encoding} ${JSON.stringify(fields).slice(0, 60)}`);
-      t.match(response.json(), { message });
-      t.equal(response.headers['set-cookie'], undefined);
+      t.match(response.json(), { message }, `${encoding} ${JSON.stringify(fields).slice(0, 60)}: the body schema names the field`);
+      t.equal(response.headers['set-cookie'], undefined, `${encoding} ${JSON.stringify(fields).slice(0, 60)}: no cookie`);
     }
   }
 });

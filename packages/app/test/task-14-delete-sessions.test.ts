@@ -8,16 +8,20 @@ t.test('DELETE /sessions ends the session, clears the cookie and redirects to /'
   await signUp(app, 'bob@example.com', 'b4l0u');
   const sessionId = await logIn(app, 'bob@example.com', 'b4l0u');
   const response = await send(app, 'DELETE', '/sessions', undefined, 'form', sessionId);
-  t.equal(response.statusCode, 302);
-  t.equal(response.headers.location, '/');
-  t.match(String(response.headers['set-cookie']), /^session_id=; Max-Age=0; Path=\/;.*HttpOnly/, 'the cookie is cleared');
-  t.equal((await db.findUserBy({ email: 'bob@example.com' })).sessionId, null, 'the session is destroyed');
+  t.equal(response.statusCode, 302, `a log-out is a 302 redirect (not 200, 301 or 303), got ${response.statusCode} ${response.body}`);
+  t.equal(response.headers.location, '/', `it redirects to / (Location: /), got ${String(response.headers.location)}`);
+  t.match(
+    String(response.headers['set-cookie']),
+    /^session_id=; Max-Age=0; Path=\/;.*HttpOnly/,
+    `the session_id cookie is cleared with the options it was set with (Path=/, HttpOnly), got Set-Cookie: ${String(response.headers['set-cookie'])}`,
+  );
+  t.equal((await db.findUserBy({ email: 'bob@example.com' })).sessionId, null, 'the session is destroyed in the database (app.auth.destroySession), not only the cookie');
 
   const landing = await app.inject({ method: 'GET', url: String(response.headers.location) });
   t.same(landing.json(), { message: 'Bienvenue' }, 'a client that follows lands on GET /');
 
   const again = await send(app, 'DELETE', '/sessions', undefined, 'form', sessionId);
-  t.equal(again.statusCode, 403, 'the old cookie no longer names a session');
+  t.equal(again.statusCode, 403, `the old cookie no longer names a session: a second log-out is a 403, got ${again.statusCode}`);
 });
 
 t.test('DELETE /sessions only ends the session of the cookie sent', async (t) => {
@@ -25,8 +29,9 @@ t.test('DELETE /sessions only ends the session of the cookie sent', async (t) =>
   await signUp(app, 'alice@example.com', 'l1c3');
   const carol = await logIn(app, 'carol@example.com', 'b4l0u');
   const alice = await logIn(app, 'alice@example.com', 'l1c3');
-  t.equal((await send(app, 'DELETE', '/sessions', undefined, 'form', carol)).statusCode, 302);
-  t.equal((await db.findUserBy({ email: 'alice@example.com' })).sessionId, alice, 'the other user stays logged in');
+  t.equal((await send(app, 'DELETE', '/sessions', undefined, 'form', carol)).statusCode, 302, 'carol logs out');
+  t.equal((await db.findUserBy({ email: 'carol@example.com' })).sessionId, null, 'carol\'s session is destroyed');
+  t.equal((await db.findUserBy({ email: 'alice@example.com' })).sessionId, alice, 'alice, whose cookie was not sent, stays logged in');
 });
 
 t.test('DELETE /sessions without a valid session cookie is a 403', async (t) => {
@@ -42,7 +47,7 @@ t.test('DELETE /sessions without a valid session cookie is a 403', async (t) => 
   ];
   for (const [what, headers] of attempts) {
     const response = await app.inject({ method: 'DELETE', url: '/sessions', headers });
-    t.equal(response.statusCode, 403, what);
+    t.equal(response.statusCode, 403, `${what}: a 403 (ERR_NO_SESSION in src/plugins/errors.ts; not 401, not 302), got ${response.statusCode}`);
     t.match(response.json(), { statusCode: 403, message: /no valid session/ }, what);
   }
   t.equal((await db.findUserBy({ email: 'dave@example.com' })).sessionId, sessionId, 'the real session is untouched');

@@ -10,9 +10,9 @@ t.test('GET /profile answers the email of the session\'s user', async (t) => {
   const bob = await logIn(app, 'bob@example.com', 'b4l0u');
   const alice = await logIn(app, 'alice@example.com', 'l1c3');
   const response = await send(app, 'GET', '/profile', undefined, 'form', bob);
-  t.equal(response.statusCode, 200);
-  t.same(response.json(), { email: 'Bob@Example.com' }, 'the email as registered');
-  t.same((await send(app, 'GET', '/profile', undefined, 'form', alice)).json(), { email: 'alice@example.com' });
+  t.equal(response.statusCode, 200, `GET /profile with bob's cookie is a 200, got ${response.statusCode} ${response.body}`);
+  t.same(response.json(), { email: 'Bob@Example.com' }, 'bob\'s email as registered (Bob@Example.com), from the session\'s user');
+  t.same((await send(app, 'GET', '/profile', undefined, 'form', alice)).json(), { email: 'alice@example.com' }, 'alice\'s cookie gives alice\'s email');
 });
 
 t.test('GET /profile without a valid session cookie is a 403', async (t) => {
@@ -28,7 +28,7 @@ t.test('GET /profile without a valid session cookie is a 403', async (t) => {
   ];
   for (const [what, headers] of attempts) {
     const response = await app.inject({ method: 'GET', url: '/profile', headers });
-    t.equal(response.statusCode, 403, what);
+    t.equal(response.statusCode, 403, `${what}: a 403 (throw NoSessionError; not 401, not 200), got ${response.statusCode} ${response.body}`);
     t.match(response.json(), { statusCode: 403, message: /no valid session/ }, what);
   }
 });

@@ -44,6 +44,112 @@ function runCli(args: string[]): Promise<{ code: number | null; output: string }
   return once(child, 'exit').then(([code]) => ({ code: code as number | null, output }));
 }
 
+/** A request's form field, as the client sent it. */
+function field(request: FastifyRequest, name: string): unknown {
+  return (request.body as Record<string, unknown> | undefined)?.[name];
+}
+
+/** A JSON answer replaced by `body`. */
+const json = (body: unknown) => JSON.stringify(body);
+
+/** The answers of the service, broken one check at a time: what breaks, how, the step (0-based) that must catch it, and its detail. */
+const cases: Array<[string, Tamper, number, RegExp]> = [
+  ['sign-up: a status that is not 200, with a body that is not JSON', (request, reply, payload) => {
+    if (request.url === '/users') {
+      reply.code(500).header('content-type', 'text/plain');
+      return 'oops';
+    }
+    return payload;
+  }, 0, /expected status 200, got 500 "oops"/],
+  ['sign-up: 201 instead of 200', (request, reply, payload) => {
+    if (request.url === '/users') reply.code(201);
+    return payload;
+  }, 0, /expected status 200, got 201/],
+  ['sign-up: the body names another email', (request, _reply, payload) => (request.url === '/users' ? json({ email: 'someone@else.com', message: 'user created' }) : payload), 0, /expected body .*got .*someone@else/],
+  ['sign-up: the body has another message', (request, _reply, payload) => (request.url === '/users' ? json({ email: field(request, 'email'), message: 'created' }) : payload), 0, /expected body/],
+  ['wrong password: a 200 instead of a 401', (request, reply, payload) => {
+    if (request.method === 'POST' && request.url === '/sessions' && reply.statusCode === 401) {
+      reply.code(200);
+      return json({ email: field(request, 'email'), message: 'logged in' });
+    }
+    return payload;
+  }, 1, /expected status 401, got 200/],
+  ['wrong password: a 403 instead of a 401', (request, reply, payload) => {
+    if (request.method === 'POST' && request.url === '/sessions' && reply.statusCode === 401) reply.code(403);
+    return payload;
+  }, 1, /expected status 401, got 403/],
+  ['profile without a cookie: a 200 instead of a 403', (request, reply, payload) => {
+    if (request.url === '/profile' && request.headers.cookie === undefined) {
+      reply.code(200);
+      return json({ email: 'someone@example.com' });
+    }
+    return payload;
+  }, 2, /expected status 403, got 200/],
+  ['profile without a cookie: a 401 instead of a 403', (request, reply, payload) => {
+    if (request.url === '/profile' && request.headers.cookie === undefined) reply.code(401);
+    return payload;
+  }, 2, /expected status 403, got 401/],
+  ['log-in: 201 instead of 200', (request, reply, payload) => {
+    if (request.method === 'POST' && request.url === '/sessions' && reply.statusCode === 200) reply.code(201);
+    return payload;
+  }, 3, /expected status 200, got 201/],
+  ['log-in: the body has another message', (request, reply, payload) => (request.method === 'POST' && request.url === '/sessions' && reply.statusCode === 200 ? json({ email: field(request, 'email'), message: 'welcome' }) : payload), 3, /expected body/],
+  ['log-in: no session cookie', (request, reply, payload) => {
+    if (request.method === 'POST' && request.url === '/sessions') reply.removeHeader('set-cookie');
+    return payload;
+  }, 3, /expected a session_id cookie/],
+  ['log-in: the cookie has another name', (request, reply, payload) => {
+    const cookies = [reply.getHeader('set-cookie') ?? []].flat().map(String);
+    if (request.method === 'POST' && request.url === '/sessions') {
+      reply.removeHeader('set-cookie');
+      for (const cookie of cookies) reply.header('set-cookie', cookie.replace(/^session_id=/, 'sessionid='));
+    }
+    return payload;
+  }, 3, /expected a session_id cookie/],
+  ['profile with the cookie: 201 instead of 200', (request, reply, payload) => {
+    if (request.url === '/profile' && reply.statusCode === 200) reply.code(201);
+    return payload;
+  }, 4, /expected status 200, got 201/],
+  ['profile with the cookie: another email', (request, reply, payload) => (request.url === '/profile' && reply.statusCode === 200 ? json({ email: 'someone@else.com' }) : payload), 4, /expected body .*someone@else/],
+  ['log-out: a 303 instead of a 302', (request, reply, payload) => {
+    if (request.method === 'DELETE') reply.code(303);
+    return payload;
+  }, 5, /expected status 302, got 303/],
+  ['log-out: a redirect elsewhere', (request, reply, payload) => {
+    if (request.method === 'DELETE') reply.header('location', '/elsewhere');
+    return payload;
+  }, 5, /\/elsewhere/],
+  ['log-out: the page it redirects to is not the welcome', (request, _reply, payload) => (request.method === 'GET' && request.url === '/' ? json({ message: 'Hello' }) : payload), 5, /Hello/],
+  ['log-out: the page it redirects to is a 500', (request, reply, payload) => {
+    if (request.method === 'GET' && request.url === '/') reply.code(500);
+    return payload;
+  }, 5, /expected status 200, got 500/],
+  ['reset token: 201 instead of 200', (request, reply, payload) => {
+    if (request.method === 'POST' && request.url === '/reset_password') reply.code(201);
+    return payload;
+  }, 6, /expected status 200, got 201/],
+  ['reset token: an answer without a token', (request, _reply, payload) => (request.method === 'POST' && request.url === '/reset_password' ? 'null' : payload), 6, /null/],
+  ['reset token: an empty token', (request, _reply, payload) => (request.method === 'POST' && request.url === '/reset_password' ? json({ email: field(request, 'email'), reset_token: '' }) : payload), 6, /reset_token/],
+  ['reset token: another email', (request, _reply, payload) => {
+    if (request.method !== 'POST' || request.url !== '/reset_password') return payload;
+    return json({ ...(JSON.parse(String(payload)) as object), email: 'someone@else.com' });
+  }, 6, /someone@else/],
+  ['new password: 201 instead of 200', (request, reply, payload) => {
+    if (request.method === 'PUT') reply.code(201);
+    return payload;
+  }, 7, /expected status 200, got 201/],
+  ['new password: another message', (request, _reply, payload) => (request.method === 'PUT' ? json({ email: field(request, 'email'), message: 'ok' }) : payload), 7, /expected body/],
+  ['log-in with the new password: 201 instead of 200', (request, reply, payload) => {
+    if (request.url === '/sessions' && field(request, 'password') === 't4rt1fl3tt3') reply.code(201);
+    return payload;
+  }, 8, /expected status 200, got 201/],
+  ['log-in with the new password: another message', (request, _reply, payload) => (request.url === '/sessions' && field(request, 'password') === 't4rt1fl3tt3' ? json({ email: field(request, 'email'), message: 'welcome' }) : payload), 8, /expected body/],
+  ['log-in with the new password: no session cookie', (request, reply, payload) => {
+    if (request.url === '/sessions' && field(request, 'password') === 't4rt1fl3tt3') reply.removeHeader('set-cookie');
+    return payload;
+  }, 8, /expected a session_id cookie/],
+];
+
 // One service for the file: the client makes a fresh account on every run.
 const { url, state } = await startService(t);
 
@@ -75,31 +181,12 @@ t.test('the client stops at the first step that does not get what the contract s
   t.equal(unreachable.steps.length, 1, 'it stops at the first step');
   t.match(unreachable.steps[0], { ok: false, detail: /cannot reach http:\/\/127\.0\.0\.1:\d+: .*ECONNREFUSED/ });
 
-  const cases: Array<[string, Tamper, number, RegExp]> = [
-    ['a status that is not the expected one, with a body that is not JSON', (request, reply, payload) => {
-      if (request.url === '/users') {
-        reply.code(500).header('content-type', 'text/plain');
-        return 'oops';
-      }
-      return payload;
-    }, 0, /expected status 200, got 500 "oops"/],
-    ['a body that is not the expected one', (request, _reply, payload) => (request.url === '/users' ? JSON.stringify({ email: 'someone@else.com', message: 'user created' }) : payload), 0, /expected body .*got .*someone@else/],
-    ['no session cookie on log-in', (request, reply, payload) => {
-      if (request.method === 'POST' && request.url === '/sessions') reply.removeHeader('set-cookie');
-      return payload;
-    }, 3, /expected a session_id cookie/],
-    ['a log-out that redirects elsewhere', (request, reply, payload) => {
-      if (request.method === 'DELETE') reply.header('location', '/elsewhere');
-      return payload;
-    }, 5, /expected Location: \/, got "\/elsewhere"/],
-    ['a reset answer without a token', (request, _reply, payload) => (request.method === 'POST' && request.url === '/reset_password' ? 'null' : payload), 6, /expected a reset_token, got null/],
-  ];
   for (const [what, tamper, failingStep, detail] of cases) {
     state.tamper = tamper;
     const result = await runE2E(url);
-    t.notOk(result.ok, what);
-    t.equal(result.steps.length, failingStep + 1, `${what}: stops at step ${failingStep + 1}`);
-    t.match(result.steps.at(-1), { ok: false, name: stepNames[failingStep], detail }, what);
+    t.notOk(result.ok, `${what}: the walk fails`);
+    t.equal(result.steps.length, failingStep + 1, `${what}: step ${failingStep + 1} (${stepNames[failingStep]}) must catch it, but the walk stopped after step ${result.steps.length}`);
+    t.match(result.steps.at(-1), { ok: false, name: stepNames[failingStep], detail }, `${what}: step ${failingStep + 1} fails and says why`);
     t.ok(result.steps.slice(0, -1).every((s) => s.ok), `${what}: the steps before passed`);
   }
 });

@@ -11,6 +11,11 @@ import { InvalidResetTokenError, UnknownEmailError, UserExistsError } from './er
 import { DEFAULT_BCRYPT_COST, checkBcryptCost, checkPasswordInput, hashPassword, typeName, verifyPassword } from './password.ts';
 import { generateUuid } from './tokens.ts';
 
+export interface UpdatePasswordOptions {
+  /** The account the token must belong to, compared case-insensitively (the app passes the email the client sent). */
+  email?: string;
+}
+
 export interface AuthOptions {
   /** bcrypt's cost for new password hashes, 4 to 31; 12 when not given. Tests use 4 for speed. */
   bcryptCost?: number;
@@ -106,18 +111,25 @@ export class Auth {
     // #endregion
   }
 
-  /** Sets a new password for the holder of `resetToken` and spends the token; `InvalidResetTokenError` otherwise. */
-  async updatePassword(resetToken: string, password: string): Promise<void> {
+  /**
+   * Sets a new password for the holder of `resetToken` and spends the token;
+   * `InvalidResetTokenError` otherwise. With `email`, the token must also have been
+   * issued to that account (any letter case): a token of another account is refused
+   * exactly like an unknown one, and stays usable by its owner.
+   */
+  async updatePassword(resetToken: string, password: string, options: UpdatePasswordOptions = {}): Promise<void> {
     // #region task-18
     checkText('resetToken', resetToken);
     checkPasswordInput(password);
-    const user = await this.#findUser({ resetToken });
+    const { email } = options;
+    if (email !== undefined) checkText('email', email);
+    const user = await this.#findUser(email === undefined ? { resetToken } : { resetToken, email });
     if (user === null) throw new InvalidResetTokenError();
     const hashedPassword = await hashPassword(password, { cost: this.#bcryptCost });
     // Clearing the token in the same write makes it single-use.
     await this.#db.updateUser(user.id, { hashedPassword, resetToken: null });
     // #stub
-    // throw new TaskNotDoneError(18, 'write `Auth.updatePassword`: hash the new password and clear the reset token, or throw `InvalidResetTokenError`');
+    // throw new TaskNotDoneError(18, 'write `Auth.updatePassword`: hash the new password and clear the reset token (only for the account `email` names, when given), or throw `InvalidResetTokenError`');
     // #endregion
   }
 

@@ -1,5 +1,5 @@
 export { Auth } from './auth.ts';
-export type { AuthOptions } from './auth.ts';
+export type { AuthOptions, UpdatePasswordOptions } from './auth.ts';
 export { hashPassword, verifyPassword, checkPasswordInput, checkBcryptCost, DEFAULT_BCRYPT_COST, MAX_PASSWORD_BYTES } from './password.ts';
 export type { HashOptions } from './password.ts';
 export { generateUuid } from './tokens.ts';

@@ -61,3 +61,39 @@ t.test('bad arguments are refused with a typed error, and the token stays usable
   await auth.updatePassword(token, 'é'.repeat(36));
   t.equal(await auth.validLogin('bob@bob.com', 'é'.repeat(36)), true, 'the token still worked after the refusals');
 });
+
+t.test('with `email`, a token works only for the account it was issued to', async (t) => {
+  const db = await testDB(t);
+  const auth = new Auth(db, { bcryptCost: 4 });
+  await auth.registerUser('bob@bob.com', 'MyPwdOfBob');
+  await auth.registerUser('eve@eve.com', 'MyPwdOfEve');
+  const bobsToken = await auth.getResetPasswordToken('bob@bob.com');
+
+  const error = await auth.updatePassword(bobsToken, 'Attacker', { email: 'eve@eve.com' }).catch((e: unknown) => e);
+  t.ok(error instanceof InvalidResetTokenError, "bob's token used with eve's email is an InvalidResetTokenError");
+  t.match(error, { code: 'ERR_INVALID_RESET_TOKEN' }, 'refused with the same code as an unknown token');
+  t.equal(await auth.validLogin('bob@bob.com', 'Attacker'), false, "bob's password is unchanged");
+  t.equal(await auth.validLogin('eve@eve.com', 'Attacker'), false, "eve's password is unchanged");
+  t.equal(await auth.validLogin('eve@eve.com', 'MyPwdOfEve'), true, "eve's old password still logs in");
+
+  await auth.updatePassword(bobsToken, 'NewPwdOfBob', { email: 'BOB@Bob.COM' });
+  t.equal(await auth.validLogin('bob@bob.com', 'NewPwdOfBob'), true, "bob's token stayed usable and works with his email in any letter case");
+  await t.rejects(
+    auth.updatePassword(bobsToken, 'Again', { email: 'bob@bob.com' }),
+    InvalidResetTokenError,
+    'and is spent once used, email or not',
+  );
+});
+
+t.test('with `email`, an email nobody has or an empty one is refused, and the token stays usable', async (t) => {
+  const db = await testDB(t);
+  const auth = new Auth(db, { bcryptCost: 4 });
+  await auth.registerUser('bob@bob.com', 'MyPwdOfBob');
+  const token = await auth.getResetPasswordToken('bob@bob.com');
+  for (const email of ['nobody@example.com', `${'a'.repeat(260)}@bob.com`]) {
+    await t.rejects(auth.updatePassword(token, 'Attacker', { email }), InvalidResetTokenError, `email ${email.slice(0, 20)}…: InvalidResetTokenError`);
+  }
+  await t.rejects(auth.updatePassword(token, 'Attacker', { email: '' }), { code: 'ERR_INVALID_ARGUMENT', message: /email must be a non-empty string/ });
+  await auth.updatePassword(token, 'NewPwdOfBob', { email: 'bob@bob.com' });
+  t.equal(await auth.validLogin('bob@bob.com', 'NewPwdOfBob'), true, 'the token still worked after the refusals');
+});

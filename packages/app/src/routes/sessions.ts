@@ -4,11 +4,11 @@ import { InvalidCredentialsError, NoSessionError } from '../errors.ts';
 import { SESSION_COOKIE, sessionCookieOptions, sessionIdOf } from '../plugins/cookies.ts';
 import { Email, Password, badRequest, bodyTypes, errorResponse, trimEmail } from '../schemas.ts';
 
-const logIn = {
+/** Given: what the OpenAPI document says about `POST /sessions`; the body schema is the route's own. */
+const logInDocs = {
   summary: 'Logs in: sets the session_id cookie',
   tags: ['sessions'],
   consumes: bodyTypes,
-  body: Type.Object({ email: Email, password: Password }),
   response: {
     200: Type.Object(
       { email: Type.String(), message: Type.String() },
@@ -19,7 +19,8 @@ const logIn = {
   },
 };
 
-const logOut = {
+/** Given: what the OpenAPI document says about `DELETE /sessions`. */
+const logOutDocs = {
   summary: 'Logs out: ends the session and redirects to /',
   tags: ['sessions'],
   security: [{ session: [] }],
@@ -31,8 +32,9 @@ const logOut = {
 
 /** `POST /sessions` and `DELETE /sessions`: log in and out (the original's `login()` and `logout()`). */
 const sessions: FastifyPluginAsyncTypebox = async (app) => {
-  app.post('/sessions', { schema: logIn, preValidation: trimEmail }, async (request, reply) => {
-    // #region task-11
+  // #region task-11
+  const logInBody = Type.Object({ email: Email, password: Password });
+  app.post('/sessions', { schema: { ...logInDocs, body: logInBody }, preValidation: trimEmail }, async (request, reply) => {
     const { email, password } = request.body;
     if (!(await app.auth.validLogin(email, password))) throw new InvalidCredentialsError();
     const sessionId = await app.auth.createSession(email);
@@ -40,22 +42,26 @@ const sessions: FastifyPluginAsyncTypebox = async (app) => {
     if (sessionId === null) throw new InvalidCredentialsError();
     reply.setCookie(SESSION_COOKIE, sessionId, sessionCookieOptions);
     return { email, message: 'logged in' };
-    // #stub
-    // throw new TaskNotDoneError(11, 'make `POST /sessions` check the password, create a session, set the `session_id` cookie and answer {"email": …, "message": "logged in"}');
-    // #endregion
   });
+  // #stub
+  // app.post('/sessions', async () => {
+  //   throw new TaskNotDoneError(11, 'declare `POST /sessions` in src/routes/sessions.ts (check the password, create a session, set the `session_id` cookie) and map ERR_INVALID_CREDENTIALS in src/plugins/errors.ts');
+  // });
+  // #endregion
 
-  app.delete('/sessions', { schema: logOut }, async (request, reply) => {
-    // #region task-14
+  // #region task-14
+  app.delete('/sessions', { schema: logOutDocs }, async (request, reply) => {
     const user = await app.auth.getUserFromSessionId(sessionIdOf(request));
     if (user === null) throw new NoSessionError();
     await app.auth.destroySession(user.id);
     reply.clearCookie(SESSION_COOKIE, sessionCookieOptions);
     return reply.redirect('/', 302);
-    // #stub
-    // throw new TaskNotDoneError(14, 'make `DELETE /sessions` end the session of the `session_id` cookie and redirect to `/`, or answer 403');
-    // #endregion
   });
+  // #stub
+  // app.delete('/sessions', async () => {
+  //   throw new TaskNotDoneError(14, 'declare `DELETE /sessions` in src/routes/sessions.ts (end the session of the `session_id` cookie, redirect to `/`) and map ERR_NO_SESSION in src/plugins/errors.ts');
+  // });
+  // #endregion
 };
 
 export default sessions;
