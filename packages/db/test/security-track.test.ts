@@ -1,6 +1,6 @@
 /** The data layer's part of the security track, beyond what the task tests reach: argument checks and edge cases. */
 import t from 'tap';
-import { DB, EmailTakenError, InvalidEmailError, InvalidRequestError, canonicalEmail } from '@hallpass/db';
+import { EmailTakenError, InvalidEmailError, InvalidRequestError, canonicalEmail, type DB } from '@hallpass/db';
 import { testDB } from '@hallpass/db/testing';
 
 const later = (ms: number): Date => new Date(Date.now() + ms);

@@ -34,8 +34,8 @@ t.test('0002 converts existing rows: canonical emails, token digests, start time
   t.equal(after[2]!.session_created_at, null, 'no session, no start time');
 
   await t.rejects(knex('users').insert({ email: 'BOB@example.com', canonical_email: 'bob@example.com', hashed_password: 'h' }), /users_canonical_email_key/);
-  await t.rejects(knex('users').where('id', after[2]!.id).update({ session_id: after[0]!.session_id }), /users_session_id_key/);
-  await t.rejects(knex('users').where('id', after[2]!.id).update({ reset_token: after[1]!.reset_token }), /users_reset_token_key/);
+  await t.rejects(knex('users').where('id', after[2]!.id as number).update({ session_id: after[0]!.session_id as string }), /users_session_id_key/);
+  await t.rejects(knex('users').where('id', after[2]!.id as number).update({ reset_token: after[1]!.reset_token as string }), /users_reset_token_key/);
 });
 
 t.test('0002 can be undone: its columns go, the tokens it hashed are cleared, the rows stay', async (t) => {
