@@ -90,7 +90,7 @@ export interface Load {
 export interface RunResult {
   /** `GET /profile`: the bare baseline measured before and after the service, and the service. */
   profile: { baselineBefore: Load; service: Load; baselineAfter: Load };
-  /** One bcrypt compare at the service's cost, timed one at a time. */
+  /** One bcrypt compare at the service's cost, timed one at a time (mean of the medians before and after the logins). */
   compareMs: number;
   /** The cores the service may use. */
   cores: number;
