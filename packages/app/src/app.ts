@@ -1,4 +1,5 @@
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { Server } from 'node:http';
+import Fastify, { type FastifyHttpOptions, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { DB } from '@hallpass/db';
 import auth from './plugins/auth.ts';
 import body from './plugins/body.ts';
@@ -20,6 +21,8 @@ export interface AppOptions {
   logger?: FastifyServerOptions['logger'];
   /** bcrypt's work factor for new hashes; the library's default (12) when absent. Tests use 4 to stay fast. */
   bcryptCost?: number | undefined;
+  /** Fastify's server options (timeouts, the `http` server's settings), from `serverOptions(config)` in the server. */
+  server?: FastifyHttpOptions<Server>;
 }
 
 /** The largest request body accepted: the biggest legitimate one is well under 1 KiB. */
@@ -46,6 +49,7 @@ export async function app(instance: FastifyInstance, options: AppOptions): Promi
 /** A ready-to-use Fastify instance of the service: `inject()` it in tests, `listen()` it in the server. */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const instance = Fastify({
+    ...options.server,
     logger: withRedaction(options.logger ?? false),
     bodyLimit: BODY_LIMIT,
     ajv: ajvOptions,

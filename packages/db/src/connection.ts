@@ -11,6 +11,29 @@ export interface ConnectionOptions {
   connection?: string | undefined;
   /** Where the embedded database keeps its files. Without it (and without `connection`) it lives in memory. */
   dataDir?: string | undefined;
+  /** A query running longer is cancelled and fails (PostgreSQL's `statement_timeout`, plus a client-side limit). */
+  queryTimeoutMs?: number | undefined;
+  /** Time allowed to get a connection: opening one, or waiting for a free one in the pool. */
+  connectTimeoutMs?: number | undefined;
+  /** PostgreSQL connections in the pool; the embedded database always has one. */
+  poolMax?: number | undefined;
+}
+
+/** The limits applied when the caller gives none. */
+export const defaultLimits = { queryTimeoutMs: 5_000, connectTimeoutMs: 5_000, poolMax: 10 } as const;
+
+/**
+ * The pg driver's settings for those limits. The server cancels a statement at
+ * `statement_timeout`; the client gives up a little later, for a server that no
+ * longer answers at all (a network partition).
+ */
+function driverLimits(options: ConnectionOptions) {
+  const queryTimeoutMs = options.queryTimeoutMs ?? defaultLimits.queryTimeoutMs;
+  return {
+    statement_timeout: queryTimeoutMs,
+    query_timeout: queryTimeoutMs + 1_000,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? defaultLimits.connectTimeoutMs,
+  };
 }
 
 /** A knex handle plus whatever must be shut down with it. */
@@ -22,15 +45,21 @@ export interface Connection {
 
 /** Opens PostgreSQL when a URL is given, the embedded database otherwise. */
 export async function connect(options: ConnectionOptions): Promise<Connection> {
-  if (options.connection !== undefined) return connectPostgres(options.connection);
-  return connectPGlite(options.dataDir);
+  if (options.connection !== undefined) return connectPostgres(options.connection, options);
+  return connectPGlite(options.dataDir, options);
 }
 
-function connectPostgres(url: string): Connection {
+function connectPostgres(url: string, options: ConnectionOptions): Connection {
   if (!/^postgres(ql)?:\/\//.test(url)) {
     throw new DatabaseOpenError(`connection must be a postgres:// or postgresql:// URL, got "${redact(url)}"`);
   }
-  const knex = knexFactory({ client: 'pg', connection: url, pool: { min: 0, max: 10 }, log: quietLog });
+  const knex = knexFactory({
+    client: 'pg',
+    connection: { connectionString: url, ...driverLimits(options) },
+    pool: { min: 0, max: options.poolMax ?? defaultLimits.poolMax },
+    acquireConnectionTimeout: options.connectTimeoutMs ?? defaultLimits.connectTimeoutMs,
+    log: quietLog,
+  });
   return { knex, kind: 'postgres', close: () => knex.destroy() };
 }
 
@@ -39,9 +68,27 @@ const quiet = (): void => {};
 const quietLog = { warn: quiet, error: quiet, deprecate: quiet, debug: quiet };
 /* c8 ignore stop */
 
-/** Hides the password of a connection URL, so it can go into an error message or a log. */
+/** Query parameters that carry credentials (`password=`, `sslpassword=`, `token=`, `secret=`, `...key=`). */
+const secretParameter = /pass|secret|token|key/i;
+
+/**
+ * Hides the credentials of a URL (the user info's password, and parameters such
+ * as `?password=`), so it can go into an error message or a log. Text that is
+ * not a URL keeps only its scheme.
+ */
 export function redact(url: string): string {
-  return url.replace(/^([a-z]+:\/\/[^:/@]*:)[^@]*@/i, '$1***@');
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(url)?.[0];
+    return scheme === undefined ? '***' : `${scheme}***`;
+  }
+  if (parsed.password !== '') parsed.password = '***';
+  for (const name of new Set(parsed.searchParams.keys())) {
+    if (secretParameter.test(name)) parsed.searchParams.set(name, '***');
+  }
+  return parsed.toString().replaceAll('%2A%2A%2A', '***');
 }
 
 /**
@@ -49,7 +96,7 @@ export function redact(url: string): string {
  * pglite-socket server speaks the wire protocol on a private Unix socket, so the
  * same `pg` driver (and knex) serve both backends.
  */
-async function connectPGlite(dataDir: string | undefined): Promise<Connection> {
+async function connectPGlite(dataDir: string | undefined, options: ConnectionOptions): Promise<Connection> {
   let releaseLock = async () => {};
   let pglite: PGlite | undefined;
   let socketDir: string | undefined;
@@ -64,8 +111,9 @@ async function connectPGlite(dataDir: string | undefined): Promise<Connection> {
     // transactions can interleave on it.
     const knex = knexFactory({
       client: 'pg',
-      connection: { host: socketDir, port: 5432, user: 'postgres', database: 'postgres' },
+      connection: { host: socketDir, port: 5432, user: 'postgres', database: 'postgres', ...driverLimits(options) },
       pool: { min: 0, max: 1 },
+      acquireConnectionTimeout: options.connectTimeoutMs ?? defaultLimits.connectTimeoutMs,
       log: quietLog,
     });
     const db = pglite;
