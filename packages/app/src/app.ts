@@ -6,12 +6,15 @@ import body from './plugins/body.ts';
 import cookies from './plugins/cookies.ts';
 import db from './plugins/db.ts';
 import errors from './plugins/errors.ts';
+import health from './plugins/health.ts';
+import requestId from './plugins/request-id.ts';
 import swagger from './plugins/swagger.ts';
 import profile from './routes/profile.ts';
 import resetPassword from './routes/reset-password.ts';
 import root from './routes/root.ts';
 import sessions from './routes/sessions.ts';
 import users from './routes/users.ts';
+import { loggerOptions, requestIdOf } from './logging.ts';
 import { ajvOptions, formatValidationErrors } from './validation.ts';
 
 export interface AppOptions {
@@ -23,19 +26,20 @@ export interface AppOptions {
   bcryptCost?: number | undefined;
   /** Fastify's server options (timeouts, the `http` server's settings), from `serverOptions(config)` in the server. */
   server?: FastifyHttpOptions<Server>;
+  /** A Redis server that readiness (`/readyz`) checks too; off when absent. */
+  redisUrl?: string | undefined;
 }
 
 /** The largest request body accepted: the biggest legitimate one is well under 1 KiB. */
 export const BODY_LIMIT = 16 * 1024;
-
-/** Headers that carry sessions or credentials never reach the logs. */
-const redactedPaths = ['req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]'];
 
 /** Registers the service's plugins and routes on a Fastify instance. */
 export async function app(instance: FastifyInstance, options: AppOptions): Promise<void> {
   await instance.register(db, { db: options.db });
   await instance.register(auth, { bcryptCost: options.bcryptCost });
   await instance.register(errors);
+  await instance.register(requestId);
+  await instance.register(health, { redisUrl: options.redisUrl });
   await instance.register(body);
   await instance.register(cookies);
   await instance.register(swagger);
@@ -50,16 +54,12 @@ export async function app(instance: FastifyInstance, options: AppOptions): Promi
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const instance = Fastify({
     ...options.server,
-    logger: withRedaction(options.logger ?? false),
+    logger: loggerOptions(options.logger ?? false),
+    genReqId: requestIdOf,
     bodyLimit: BODY_LIMIT,
     ajv: ajvOptions,
     schemaErrorFormatter: formatValidationErrors,
   });
   await app(instance, options);
   return instance;
-}
-
-function withRedaction(logger: NonNullable<FastifyServerOptions['logger']>): FastifyServerOptions['logger'] {
-  if (logger === false) return false;
-  return { ...(logger === true ? {} : logger), redact: { paths: redactedPaths, censor: '[redacted]' } };
 }

@@ -9,7 +9,7 @@ import { serverOptions } from './server-options.ts';
 
 async function start(config: Config) {
   const db = await DB.open(databaseOptions(config));
-  const app = await buildApp({ db, logger: { level: config.logLevel }, bcryptCost: config.bcryptCost, server: serverOptions(config) });
+  const app = await buildApp({ db, logger: { level: config.logLevel }, bcryptCost: config.bcryptCost, server: serverOptions(config), redisUrl: config.redisUrl });
   app.addHook('onClose', () => db.close());
   // Past this many open connections the server refuses new ones, rather than slowing every client down.
   app.server.maxConnections = config.maxConnections;
