@@ -73,7 +73,7 @@ export const settings = {
   idleTimeoutMs: integer('HTTP_IDLE_TIMEOUT_MS', 30_000, 1, 600_000, 'a connection on which nothing moves for this long is closed'),
   maxConnections: integer('HTTP_MAX_CONNECTIONS', 1_000, 1, 1_000_000, 'open connections accepted at once; more are refused until some close'),
   shutdownTimeoutMs: integer('SHUTDOWN_TIMEOUT_MS', 10_000, 1, 600_000, 'on SIGTERM/SIGINT, requests in flight get this long to finish before the process exits with status 1'),
-  dbQueryTimeoutMs: integer('DB_QUERY_TIMEOUT_MS', 5_000, 1, 600_000, 'a database query taking longer is cancelled and the request answered 503'),
+  dbQueryTimeoutMs: integer('DB_QUERY_TIMEOUT_MS', 5_000, 1, 600_000, 'a PostgreSQL query taking longer is cancelled and the request answered 503'),
   dbConnectTimeoutMs: integer('DB_CONNECT_TIMEOUT_MS', 5_000, 1, 600_000, 'time to get a database connection (connecting, or waiting for a free one in the pool)'),
   dbPoolMax: integer('DB_POOL_MAX', 10, 1, 1_000, 'PostgreSQL connections per instance (the embedded database always uses one)'),
 } satisfies Record<string, Setting<unknown>>;
