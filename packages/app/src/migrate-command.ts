@@ -1,5 +1,6 @@
 import { migrateDownOne, migrateToLatest, migrationStatus, withConnection } from '@hallpass/db';
-import { ConfigError, databaseOptions, describeDatabase, loadConfig } from './config.ts';
+import type { ConfigError} from './config.ts';
+import { databaseOptions, describeDatabase, loadConfig } from './config.ts';
 
 export const migrateUsage = 'usage: pnpm db:migrate [up|status|down]\n  up      apply every pending migration (the default)\n  status  list migrations: applied, pending, unknown\n  down    revert the most recent migration, one only';
 
