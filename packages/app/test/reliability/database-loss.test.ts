@@ -8,7 +8,7 @@ import t from 'tap';
 import { withConnection } from '@hallpass/db';
 import { call, listeningService, postgresDatabase, postgresUrl, skipReason, type Answer } from '../fixtures/reliability.ts';
 
-if (postgresUrl === undefined) t.skip(skipReason);
+if (postgresUrl === undefined) t.test(skipReason, { skip: skipReason }, () => {});
 else
   t.test('connections terminated under load: 503s with a message, then recovery, and no acknowledged write lost', async (t) => {
     const url = await postgresDatabase(t);

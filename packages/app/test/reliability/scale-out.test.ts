@@ -2,7 +2,7 @@
 import t from 'tap';
 import { call, listeningService, postgresDatabase, postgresUrl, skipReason } from '../fixtures/reliability.ts';
 
-if (postgresUrl === undefined) t.skip(skipReason);
+if (postgresUrl === undefined) t.test(skipReason, { skip: skipReason }, () => {});
 else
   t.test('a session made on one instance works on the other, and logging out on one ends it on both', async (t) => {
     const url = await postgresDatabase(t);

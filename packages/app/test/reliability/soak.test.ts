@@ -20,7 +20,7 @@ function slope(points: Array<[number, number]>): number {
   return den === 0 ? 0 : num / den;
 }
 
-if (postgresUrl === undefined) t.skip(skipReason);
+if (postgresUrl === undefined) t.test(skipReason, { skip: skipReason }, () => {});
 else
   t.test(`${seconds} s of mixed traffic: no 5xx, no memory growth`, async (t) => {
     const { base } = await listeningService(t, await postgresDatabase(t));
