@@ -1,11 +1,12 @@
 /** The embedded database's folder lock under contention: processes, not promises, since the lock is per process. */
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
+import { DB } from '@hallpass/db';
 
 async function tempDir(t: { teardown(fn: () => unknown): void }): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'hallpass-lock-test-'));
@@ -49,4 +50,15 @@ t.test('openers racing for a folder with a stale lock: exactly one wins', async 
   t.equal(await readFile(join(dir, 'hallpass.lock'), 'utf8'), String(winner?.pid), 'the lock names the winner');
   await Promise.all(racers.map((child) => (child.stdin.end(), once(child, 'exit'))));
   await t.rejects(readFile(join(dir, 'hallpass.lock')), 'the winner released it on exit');
+});
+
+t.test('a data folder is created private (0700), and a lock holding no pid is stale', async (t) => {
+  const dir = join(await tempDir(t), 'new', 'data');
+  const db = await DB.open({ dataDir: dir });
+  t.equal((await stat(dir)).mode & 0o777, 0o700, 'only the owner may enter');
+  await db.close();
+  await writeFile(join(dir, 'hallpass.lock'), 'garbage');
+  const again = await DB.open({ dataDir: dir });
+  t.equal(await readFile(join(dir, 'hallpass.lock'), 'utf8'), String(process.pid));
+  await again.close();
 });

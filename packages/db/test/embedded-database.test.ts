@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
@@ -101,15 +101,4 @@ t.test('tests run on PostgreSQL exactly when DATABASE_URL is set', async (t) => 
   t.equal(testBackend(), 'postgres');
   process.env.DATABASE_URL = '';
   t.equal(testBackend(), 'pglite');
-});
-
-t.test('a data folder is created private (0700), and a lock holding no pid is stale', async (t) => {
-  const dir = join(await tempDir(t), 'new', 'data');
-  const db = await DB.open({ dataDir: dir });
-  t.equal((await stat(dir)).mode & 0o777, 0o700, 'only the owner may enter');
-  await db.close();
-  await writeFile(join(dir, 'hallpass.lock'), 'garbage');
-  const again = await DB.open({ dataDir: dir });
-  t.equal(await readFile(join(dir, 'hallpass.lock'), 'utf8'), String(process.pid));
-  await again.close();
 });
