@@ -1,4 +1,5 @@
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { Server } from 'node:http';
+import Fastify, { type FastifyHttpOptions, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { TaskNotDoneError, type DB } from '@hallpass/db';
 import type { RateLimits, SecuritySettings } from './config.ts';
 import audit from './plugins/audit.ts';
@@ -10,6 +11,8 @@ import db from './plugins/db.ts';
 import errors from './plugins/errors.ts';
 import headers from './plugins/headers.ts';
 import rateLimits from './plugins/rate-limits.ts';
+import health from './plugins/health.ts';
+import requestId from './plugins/request-id.ts';
 import swagger from './plugins/swagger.ts';
 import profile from './routes/profile.ts';
 import resetPassword from './routes/reset-password.ts';
@@ -17,6 +20,7 @@ import root from './routes/root.ts';
 import sessions from './routes/sessions.ts';
 import tryPage from './routes/try.ts';
 import users from './routes/users.ts';
+import { loggerOptions, requestIdOf } from './logging.ts';
 import { ajvOptions, formatValidationErrors } from './validation.ts';
 
 export interface AppOptions {
@@ -31,13 +35,14 @@ export interface AppOptions {
   profile?: 'course' | 'production' | undefined;
   /** CSRF origin, rate limits, Redis, /docs: what `loadConfig` reads from the environment. Tests set only what they need. */
   security?: Partial<Omit<SecuritySettings, 'rateLimits'>> & { rateLimits?: Partial<RateLimits>; redisPrefix?: string } | undefined;
+  /** Fastify's server options (timeouts, the `http` server's settings), from `serverOptions(config)` in the server. */
+  server?: FastifyHttpOptions<Server>;
+  /** A Redis server that readiness (`/readyz`) checks too; off when absent. */
+  redisUrl?: string | undefined;
 }
 
 /** The largest request body accepted: the biggest legitimate one is well under 1 KiB. */
 export const BODY_LIMIT = 16 * 1024;
-
-/** Headers that carry sessions or credentials never reach the logs. */
-const redactedPaths = ['req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]'];
 
 /** Registers the service's plugins and routes on a Fastify instance. */
 export async function app(instance: FastifyInstance, options: AppOptions): Promise<void> {
@@ -45,6 +50,8 @@ export async function app(instance: FastifyInstance, options: AppOptions): Promi
   await instance.register(db, { db: options.db });
   await instance.register(auth, { bcryptCost: options.bcryptCost });
   await instance.register(errors);
+  await instance.register(requestId);
+  await instance.register(health, { redisUrl: options.redisUrl });
   await instance.register(body);
   // Security (tasks 26–29): headers and the CSRF check first, so a refused request costs nothing.
   const security = options.security ?? {};
@@ -52,7 +59,7 @@ export async function app(instance: FastifyInstance, options: AppOptions): Promi
   await instance.register(cookies, { profile: options.profile });
   await instance.register(csrf, { publicOrigin: security.publicOrigin });
   await instance.register(audit);
-  await instance.register(rateLimits, { limits: security.rateLimits, redisUrl: security.redisUrl, redisPrefix: security.redisPrefix });
+  await instance.register(rateLimits, { limits: security.rateLimits, redisUrl: security.redisUrl ?? options.redisUrl, redisPrefix: security.redisPrefix });
   await instance.register(swagger, { docs: security.docs ?? options.profile !== 'production' });
   await instance.register(tryPage, { profile: options.profile ?? 'course' });
   // ---- end of the given infrastructure ----
@@ -74,16 +81,13 @@ export async function app(instance: FastifyInstance, options: AppOptions): Promi
 /** A ready-to-use Fastify instance of the service: `inject()` it in tests, `listen()` it in the server. */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const instance = Fastify({
-    logger: withRedaction(options.logger ?? false),
+    ...options.server,
+    logger: loggerOptions(options.logger ?? false),
+    genReqId: requestIdOf,
     bodyLimit: BODY_LIMIT,
     ajv: ajvOptions,
     schemaErrorFormatter: formatValidationErrors,
   });
   await app(instance, options);
   return instance;
-}
-
-function withRedaction(logger: NonNullable<FastifyServerOptions['logger']>): FastifyServerOptions['logger'] {
-  if (logger === false) return false;
-  return { ...(logger === true ? {} : logger), redact: { paths: redactedPaths, censor: '[redacted]' } };
 }

@@ -1,22 +1,135 @@
 import { fileURLToPath } from 'node:url';
+import Type, { type TSchema } from 'typebox';
+import Value from 'typebox/value';
 import { HallpassError, redact, type DBOptions } from '@hallpass/db';
 
+/**
+ * One environment variable: its name, the TypeBox schema a value must satisfy,
+ * the default used when it is unset or blank, and the line the operations page
+ * shows for it. `T` is the type the value has in `Config`.
+ */
+export interface Setting<T> {
+  readonly env: string;
+  readonly schema: TSchema;
+  /** The value when the variable is unset or blank; `undefined` leaves the setting off. */
+  readonly fallback: T;
+  /** What a good value looks like, for the error that names a bad one. */
+  readonly expected: string;
+  /** One line for the operations page: what the setting changes. */
+  readonly description: string;
+  /** Holds credentials: shown only through `redact` (a URL's password and `password=` parameters hidden). */
+  readonly secret?: boolean;
+  /** Turns the variable's trimmed text into the value the schema checks. */
+  readonly parse: (text: string) => unknown;
+}
+
+const asText = (text: string): unknown => text;
+/** Digits only: `Number()` would take "1e3", " 7", "0x10" and `parseInt` "5.5" or "5 apples". */
+const asInteger = (text: string): unknown => (/^\d+$/.test(text) ? Number(text) : text);
+
+function integer(env: string, fallback: number, minimum: number, maximum: number, description: string): Setting<number> {
+  const schema = Type.Integer({ minimum, maximum, description });
+  return { env, schema, fallback, expected: `a whole number from ${minimum} to ${maximum}`, description, parse: asInteger };
+}
+
+function text(env: string, fallback: string, description: string): Setting<string> {
+  return { env, schema: Type.String({ minLength: 1, description }), fallback, expected: 'a non-empty text', description, parse: asText };
+}
+
+function oneOf<const T extends string>(env: string, values: readonly T[], fallback: T, description: string): Setting<T> {
+  const schema = Type.Union(values.map((value) => Type.Literal(value)), { description });
+  return { env, schema, fallback, expected: `one of ${values.join(', ')}`, description, parse: asText };
+}
+
+/** An optional URL of the given schemes, e.g. `postgres` and `postgresql`: off when unset. */
+function url(env: string, schemes: readonly string[], description: string): Setting<string | undefined> {
+  const schema = Type.String({ pattern: `^(${schemes.join('|')})://[^\\s]+$`, description });
+  const expected = `a URL starting with ${schemes.map((s) => `${s}://`).join(' or ')}`;
+  return { env, schema, fallback: undefined, expected, description, secret: true, parse: asText };
+}
+
+/** An optional http(s) origin such as `https://auth.example.com` (a trailing `/` is dropped): off when unset. */
+function origin(env: string, description: string): Setting<string | undefined> {
+  const schema = Type.String({ pattern: '^https?://[^/\\s?#@]+$', description });
+  return { env, schema, fallback: undefined, expected: 'an http(s) origin such as https://auth.example.com', description, parse: originOf };
+}
+
+/** `on` or `off`; unset leaves the choice to the profile. */
+function onOff(env: string, description: string): Setting<'on' | 'off' | undefined> {
+  const schema = Type.Union([Type.Literal('on'), Type.Literal('off')], { description });
+  return { env, schema, fallback: undefined, expected: 'on or off', description, parse: asText };
+}
+
+/** `https://auth.example.com` from `https://auth.example.com/`; anything that is not a bare http(s) origin is left as it is, for the schema to refuse. */
+function originOf(text: string): unknown {
+  try {
+    const url = new URL(text);
+    const bare = url.pathname === '/' && url.search === '' && url.hash === '' && url.username === '' && url.password === '';
+    if ((url.protocol === 'http:' || url.protocol === 'https:') && bare) return url.origin;
+  } catch {
+    // not a URL at all
+  }
+  return text;
+}
+
+/** The repository's gitignored `.data/` folder. */
+export const defaultDataDir = fileURLToPath(new URL('../../../.data', import.meta.url));
+
+const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/**
+ * Every setting the service reads, in the order the operations page lists them.
+ * Adding one is this one entry (plus its row in docs/operations.md and the
+ * README, which a test checks); `Config` and `loadConfig` follow from it.
+ */
+export const settings = {
+  host: text('HOST', '127.0.0.1', 'address to listen on; `0.0.0.0` accepts other machines'),
+  port: integer('PORT', 5000, 0, 65535, 'port to listen on (`0` picks a free one)'),
+  databaseUrl: url('DATABASE_URL', ['postgres', 'postgresql'], 'PostgreSQL server to use instead of the embedded database'),
+  dataDir: text('HALLPASS_DATA_DIR', defaultDataDir, 'folder of the embedded database, used when `DATABASE_URL` is unset'),
+  redisUrl: url('REDIS_URL', ['redis', 'rediss'], 'Redis server shared by several instances; `/readyz` checks it'),
+  logLevel: oneOf('LOG_LEVEL', logLevels, 'info', 'pino log level'),
+  nodeEnv: oneOf('NODE_ENV', ['development', 'test', 'production'], 'development', '`production` selects the production profile'),
+  bcryptCost: integer('BCRYPT_COST', 12, 4, 31, 'bcrypt work factor for new password hashes: each step doubles the time a hash (and a guess) takes'),
+  requestTimeoutMs: integer('HTTP_REQUEST_TIMEOUT_MS', 10_000, 1, 600_000, 'a request (headers and body) must arrive within this; a slower client is cut off with 408'),
+  headersTimeoutMs: integer('HTTP_HEADERS_TIMEOUT_MS', 5_000, 1, 600_000, 'the request headers must arrive within this (at most `HTTP_REQUEST_TIMEOUT_MS`)'),
+  keepAliveTimeoutMs: integer('HTTP_KEEP_ALIVE_TIMEOUT_MS', 5_000, 1, 600_000, 'an idle kept-alive connection is closed after this; set it above a load balancer\'s idle timeout'),
+  idleTimeoutMs: integer('HTTP_IDLE_TIMEOUT_MS', 30_000, 1, 600_000, 'a connection on which nothing moves for this long is closed'),
+  maxConnections: integer('HTTP_MAX_CONNECTIONS', 1_000, 1, 1_000_000, 'open connections accepted at once; more are refused until some close'),
+  shutdownTimeoutMs: integer('SHUTDOWN_TIMEOUT_MS', 10_000, 1, 600_000, 'on SIGTERM/SIGINT, requests in flight get this long to finish before the process exits with status 1'),
+  dbQueryTimeoutMs: integer('DB_QUERY_TIMEOUT_MS', 5_000, 1, 600_000, 'a PostgreSQL query taking longer is cancelled and the request answered 503'),
+  dbConnectTimeoutMs: integer('DB_CONNECT_TIMEOUT_MS', 5_000, 1, 600_000, 'time to get a database connection (connecting, or waiting for a free one in the pool)'),
+  dbPoolMax: integer('DB_POOL_MAX', 10, 1, 1_000, 'PostgreSQL connections per instance (the embedded database always uses one)'),
+  // The security track's HTTP settings (tasks 26–29), gathered in `Config.security` below.
+  publicOrigin: origin('PUBLIC_ORIGIN', 'the origin browsers reach the service at behind a proxy (e.g. `https://auth.example.com`); the CSRF check accepts it besides the request\'s own'),
+  rateLimitLoginAccount: integer('RATE_LIMIT_LOGIN_ACCOUNT', 10, 0, 999_999_999, 'failed logins (and failed reset-token uses) per account per 15 minutes; `0` turns the limit off'),
+  rateLimitLoginAddress: integer('RATE_LIMIT_LOGIN_ADDRESS', 100, 0, 999_999_999, 'failed logins per client address per 15 minutes; `0` turns the limit off'),
+  rateLimitResetAccount: integer('RATE_LIMIT_RESET_ACCOUNT', 5, 0, 999_999_999, 'reset-token requests per account per hour; `0` turns the limit off'),
+  rateLimitSignupAddress: integer('RATE_LIMIT_SIGNUP_ADDRESS', 100, 0, 999_999_999, 'sign-ups per client address per 15 minutes; `0` turns the limit off'),
+  apiDocs: onOff('API_DOCS', 'serve `/docs` and `/openapi.json`: on by default in the course profile, off in production'),
+} satisfies Record<string, Setting<unknown>>;
+
+type Settings = typeof settings;
+type ValueOf<S> = S extends Setting<infer T> ? T : never;
+
 /** Everything the service reads from its environment, checked once at start-up. */
-export interface Config {
-  host: string;
-  port: number;
-  /** A PostgreSQL URL; when absent the embedded database is used. */
-  databaseUrl: string | undefined;
-  /** Where the embedded database keeps its files. */
-  dataDir: string;
-  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
-  /** bcrypt's work factor for new password hashes: each step up doubles the time a hash (and a guess) takes. */
-  bcryptCost: number;
+export type Config = { -readonly [K in keyof Settings]: ValueOf<Settings[K]> } & {
   /** `course` follows the contract to the letter; `production` (NODE_ENV=production) hardens it. */
   profile: 'course' | 'production';
-  /** The security track's HTTP settings (tasks 26–29): see `SecuritySettings`. */
+  /** The security track's HTTP settings (tasks 26–29), gathered from the flat settings above. */
   security: SecuritySettings;
-}
+};
+
+/**
+ * Rules that tie settings together, each returning a problem or nothing. A
+ * profile's stricter demands (e.g. what production refuses) belong here too.
+ */
+const rules: ReadonlyArray<(config: Config) => string | undefined> = [
+  (c) =>
+    c.headersTimeoutMs > c.requestTimeoutMs
+      ? `HTTP_HEADERS_TIMEOUT_MS (${c.headersTimeoutMs}) must not exceed HTTP_REQUEST_TIMEOUT_MS (${c.requestTimeoutMs})`
+      : undefined,
+];
 
 /** One or more environment variables are wrong; the message lists every one of them. */
 export class ConfigError extends HallpassError {
@@ -28,56 +141,32 @@ export class ConfigError extends HallpassError {
   }
 }
 
-/** The repository's gitignored `.data/` folder. */
-export const defaultDataDir = fileURLToPath(new URL('../../../.data', import.meta.url));
-
-const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-
 /** Builds the typed configuration from environment variables, reporting every bad one at once. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const problems: string[] = [];
-  const text = (name: string): string | undefined => {
-    const value = env[name]?.trim();
-    return value === undefined || value === '' ? undefined : value;
-  };
-
-  const port = text('PORT') ?? '5000';
-  if (!/^\d{1,5}$/.test(port) || Number(port) > 65535) {
-    problems.push(`PORT must be a whole number from 0 to 65535, got "${port}"`);
+  const values: Record<string, unknown> = {};
+  for (const [key, setting] of Object.entries(settings) as Array<[string, Setting<unknown>]>) {
+    const raw = env[setting.env]?.trim();
+    if (raw === undefined || raw === '') {
+      values[key] = setting.fallback;
+      continue;
+    }
+    const value = setting.parse(raw);
+    if (Value.Check(setting.schema, value)) values[key] = value;
+    else problems.push(`${setting.env} must be ${setting.expected}, got "${setting.secret === true ? redact(raw) : raw}"`);
   }
-  const databaseUrl = text('DATABASE_URL');
-  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
-    problems.push('DATABASE_URL must start with postgres:// or postgresql://');
-  }
-  const logLevel = text('LOG_LEVEL') ?? 'info';
-  if (!(logLevels as readonly string[]).includes(logLevel)) {
-    problems.push(`LOG_LEVEL must be one of ${logLevels.join(', ')}, got "${logLevel}"`);
-  }
-
-  const bcryptCost = text('BCRYPT_COST') ?? '12';
-  if (!/^\d{1,2}$/.test(bcryptCost) || Number(bcryptCost) < 4 || Number(bcryptCost) > 31) {
-    problems.push(`BCRYPT_COST must be a whole number from 4 to 31 (bcrypt's range), got "${bcryptCost}"`);
-  }
-
-  const profile = text('NODE_ENV') === 'production' ? 'production' : 'course';
-  const security = securitySettings(text, profile, problems);
-
   if (problems.length > 0) throw new ConfigError(problems);
-  return {
-    host: text('HOST') ?? '127.0.0.1',
-    port: Number(port),
-    databaseUrl,
-    dataDir: text('HALLPASS_DATA_DIR') ?? defaultDataDir,
-    logLevel: logLevel as Config['logLevel'],
-    bcryptCost: Number(bcryptCost),
-    profile,
-    security,
-  };
+  const profile = values.nodeEnv === 'production' ? 'production' : 'course';
+  const config = { ...values, profile, security: securityOf(values as SecurityValues, profile) } as Config;
+  const broken = rules.map((rule) => rule(config)).filter((problem) => problem !== undefined);
+  if (broken.length > 0) throw new ConfigError(broken);
+  return config;
 }
 
-/** What `DB.open` needs: the PostgreSQL URL when there is one, the embedded database's folder otherwise. */
-export function databaseOptions(config: Pick<Config, 'databaseUrl' | 'dataDir'>): DBOptions {
-  return config.databaseUrl === undefined ? { dataDir: config.dataDir } : { connection: config.databaseUrl };
+/** What `DB.open` needs: the server or the embedded folder, and the pool's limits. */
+export function databaseOptions(config: Pick<Config, 'databaseUrl' | 'dataDir' | 'dbQueryTimeoutMs' | 'dbConnectTimeoutMs' | 'dbPoolMax'>): DBOptions {
+  const limits = { queryTimeoutMs: config.dbQueryTimeoutMs, connectTimeoutMs: config.dbConnectTimeoutMs, poolMax: config.dbPoolMax };
+  return config.databaseUrl === undefined ? { dataDir: config.dataDir, ...limits } : { connection: config.databaseUrl, ...limits };
 }
 
 /** Which database the service uses, for the log: a URL's password is hidden. */
@@ -85,7 +174,7 @@ export function describeDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir'>
   return config.databaseUrl === undefined ? `embedded (${config.dataDir})` : redact(config.databaseUrl);
 }
 
-// --- Security-track settings (tasks 26–29, helper sechttp): CSRF origin, rate limits, Redis, /docs ---
+// --- The security track's HTTP settings (tasks 26–29): CSRF origin, rate limits, Redis, /docs ---
 
 /** How many attempts each limit allows in its window; `0` turns a limit off. */
 export interface RateLimits {
@@ -100,21 +189,14 @@ export interface RateLimits {
 }
 
 export const defaultRateLimits: Readonly<RateLimits> = {
-  loginFailuresPerAccount: 10,
-  loginFailuresPerAddress: 100,
-  resetRequestsPerAccount: 5,
-  signUpsPerAddress: 100,
-};
-
-const rateLimitVariables: Readonly<Record<keyof RateLimits, string>> = {
-  loginFailuresPerAccount: 'RATE_LIMIT_LOGIN_ACCOUNT',
-  loginFailuresPerAddress: 'RATE_LIMIT_LOGIN_ADDRESS',
-  resetRequestsPerAccount: 'RATE_LIMIT_RESET_ACCOUNT',
-  signUpsPerAddress: 'RATE_LIMIT_SIGNUP_ADDRESS',
+  loginFailuresPerAccount: settings.rateLimitLoginAccount.fallback,
+  loginFailuresPerAddress: settings.rateLimitLoginAddress.fallback,
+  resetRequestsPerAccount: settings.rateLimitResetAccount.fallback,
+  signUpsPerAddress: settings.rateLimitSignupAddress.fallback,
 };
 
 export interface SecuritySettings {
-  /** The address browsers reach the service at behind a proxy (`PUBLIC_ORIGIN`, e.g. `https://auth.example.com`); its own scheme and Host always count. */
+  /** The address browsers reach the service at behind a proxy (`PUBLIC_ORIGIN`); its own scheme and Host always count. */
   publicOrigin: string | undefined;
   /** Where rate-limit counters live when several instances must share them (`REDIS_URL`); in memory when absent. */
   redisUrl: string | undefined;
@@ -123,36 +205,21 @@ export interface SecuritySettings {
   docs: boolean;
 }
 
-function securitySettings(text: (name: string) => string | undefined, profile: Config['profile'], problems: string[]): SecuritySettings {
-  let publicOrigin = text('PUBLIC_ORIGIN');
-  if (publicOrigin !== undefined) {
-    const origin = originOf(publicOrigin);
-    if (origin === undefined) problems.push(`PUBLIC_ORIGIN must be an http(s) origin such as https://auth.example.com, got "${publicOrigin}"`);
-    publicOrigin = origin;
-  }
-  const redisUrl = text('REDIS_URL');
-  if (redisUrl !== undefined && !/^rediss?:\/\//.test(redisUrl)) problems.push('REDIS_URL must start with redis:// or rediss://');
-  const rateLimits = { ...defaultRateLimits };
-  for (const [key, name] of Object.entries(rateLimitVariables) as Array<[keyof RateLimits, string]>) {
-    const value = text(name);
-    if (value === undefined) continue;
-    if (/^\d{1,9}$/.test(value)) rateLimits[key] = Number(value);
-    else problems.push(`${name} must be a whole number (0 turns the limit off), got "${value}"`);
-  }
-  const docs = text('API_DOCS') ?? (profile === 'production' ? 'off' : 'on');
-  if (docs !== 'on' && docs !== 'off') problems.push(`API_DOCS must be on or off, got "${docs}"`);
-  return { publicOrigin, redisUrl, rateLimits, docs: docs === 'on' };
-}
+type SecurityValues = Pick<
+  { -readonly [K in keyof Settings]: ValueOf<Settings[K]> },
+  'publicOrigin' | 'redisUrl' | 'rateLimitLoginAccount' | 'rateLimitLoginAddress' | 'rateLimitResetAccount' | 'rateLimitSignupAddress' | 'apiDocs'
+>;
 
-/** `https://auth.example.com` from `https://auth.example.com/`; `undefined` for anything that is not an http(s) origin. */
-function originOf(value: string): string | undefined {
-  try {
-    const url = new URL(value);
-    if ((url.protocol === 'http:' || url.protocol === 'https:') && url.pathname === '/' && url.search === '' && url.hash === '' && url.username === '' && url.password === '') {
-      return url.origin;
-    }
-  } catch {
-    // not a URL at all
-  }
-  return undefined;
+function securityOf(values: SecurityValues, profile: Config['profile']): SecuritySettings {
+  return {
+    publicOrigin: values.publicOrigin,
+    redisUrl: values.redisUrl,
+    rateLimits: {
+      loginFailuresPerAccount: values.rateLimitLoginAccount,
+      loginFailuresPerAddress: values.rateLimitLoginAddress,
+      resetRequestsPerAccount: values.rateLimitResetAccount,
+      signUpsPerAddress: values.rateLimitSignupAddress,
+    },
+    docs: values.apiDocs === undefined ? profile !== 'production' : values.apiDocs === 'on',
+  };
 }

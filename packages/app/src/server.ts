@@ -5,11 +5,22 @@
 import { DB, HallpassError } from '@hallpass/db';
 import { buildApp } from './app.ts';
 import { ConfigError, databaseOptions, describeDatabase, loadConfig, type Config } from './config.ts';
+import { serverOptions } from './server-options.ts';
 
 async function start(config: Config) {
   const db = await DB.open(databaseOptions(config));
-  const app = await buildApp({ db, logger: { level: config.logLevel }, bcryptCost: config.bcryptCost, profile: config.profile, security: config.security });
+  const app = await buildApp({
+    db,
+    logger: { level: config.logLevel },
+    bcryptCost: config.bcryptCost,
+    profile: config.profile,
+    security: config.security,
+    server: serverOptions(config),
+    redisUrl: config.redisUrl,
+  });
   app.addHook('onClose', () => db.close());
+  // Past this many open connections the server refuses new ones, rather than slowing every client down.
+  app.server.maxConnections = config.maxConnections;
   app.log.info({ database: describeDatabase(config), profile: config.profile }, 'database ready');
   try {
     await app.listen({ host: config.host, port: config.port });
@@ -32,8 +43,10 @@ function startFailure(error: unknown): string {
 
 async function main(): Promise<void> {
   let app: Awaited<ReturnType<typeof start>>;
+  let config: Config;
   try {
-    app = await start(loadConfig());
+    config = loadConfig();
+    app = await start(config);
   } catch (error) {
     console.error(`hallpass cannot start: ${startFailure(error)}`);
     process.exitCode = error instanceof ConfigError ? 2 : 1;
@@ -43,7 +56,12 @@ async function main(): Promise<void> {
   const shutdown = (signal: NodeJS.Signals) => {
     if (closing) return;
     closing = true;
-    app.log.info({ signal }, 'shutting down: no new connections, finishing requests in flight');
+    app.log.info({ signal, drainLimitMs: config.shutdownTimeoutMs }, 'shutting down: no new connections, finishing requests in flight');
+    // Requests that outlive the drain limit are abandoned: the process must stop in bounded time.
+    setTimeout(() => {
+      app.log.error({ drainLimitMs: config.shutdownTimeoutMs }, 'requests still in flight at the drain limit (SHUTDOWN_TIMEOUT_MS): exiting anyway');
+      process.exit(1);
+    }, config.shutdownTimeoutMs).unref();
     app.close().then(
       () => process.exit(0),
       /* c8 ignore start - closing the pool or the embedded database failed: not something a test can provoke */

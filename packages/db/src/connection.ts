@@ -1,4 +1,5 @@
-import { mkdir, mkdtemp, open, readFile, rm } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { link, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
@@ -11,6 +12,29 @@ export interface ConnectionOptions {
   connection?: string | undefined;
   /** Where the embedded database keeps its files. Without it (and without `connection`) it lives in memory. */
   dataDir?: string | undefined;
+  /** A query running longer is cancelled and fails (PostgreSQL's `statement_timeout`, plus a client-side limit). PostgreSQL only. */
+  queryTimeoutMs?: number | undefined;
+  /** Time allowed to get a connection: opening one, or waiting for a free one in the pool. PostgreSQL only. */
+  connectTimeoutMs?: number | undefined;
+  /** PostgreSQL connections in the pool; the embedded database always has one. */
+  poolMax?: number | undefined;
+}
+
+/** The limits applied when the caller gives none. */
+export const defaultLimits = { queryTimeoutMs: 5_000, connectTimeoutMs: 5_000, poolMax: 10 } as const;
+
+/**
+ * The pg driver's settings for those limits. The server cancels a statement at
+ * `statement_timeout`; the client gives up a little later, for a server that no
+ * longer answers at all (a network partition).
+ */
+function driverLimits(options: ConnectionOptions) {
+  const queryTimeoutMs = options.queryTimeoutMs ?? defaultLimits.queryTimeoutMs;
+  return {
+    statement_timeout: queryTimeoutMs,
+    query_timeout: queryTimeoutMs + 1_000,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? defaultLimits.connectTimeoutMs,
+  };
 }
 
 /** A knex handle plus whatever must be shut down with it. */
@@ -22,15 +46,21 @@ export interface Connection {
 
 /** Opens PostgreSQL when a URL is given, the embedded database otherwise. */
 export async function connect(options: ConnectionOptions): Promise<Connection> {
-  if (options.connection !== undefined) return connectPostgres(options.connection);
+  if (options.connection !== undefined) return connectPostgres(options.connection, options);
   return connectPGlite(options.dataDir);
 }
 
-function connectPostgres(url: string): Connection {
+function connectPostgres(url: string, options: ConnectionOptions): Connection {
   if (!/^postgres(ql)?:\/\//.test(url)) {
     throw new DatabaseOpenError(`connection must be a postgres:// or postgresql:// URL, got "${redact(url)}"`);
   }
-  const knex = knexFactory({ client: 'pg', connection: url, pool: { min: 0, max: 10 }, log: quietLog });
+  const knex = knexFactory({
+    client: 'pg',
+    connection: { connectionString: url, ...driverLimits(options) },
+    pool: { min: 0, max: options.poolMax ?? defaultLimits.poolMax },
+    acquireConnectionTimeout: options.connectTimeoutMs ?? defaultLimits.connectTimeoutMs,
+    log: quietLog,
+  });
   return { knex, kind: 'postgres', close: () => knex.destroy() };
 }
 
@@ -39,9 +69,27 @@ const quiet = (): void => {};
 const quietLog = { warn: quiet, error: quiet, deprecate: quiet, debug: quiet };
 /* c8 ignore stop */
 
-/** Hides the password of a connection URL, so it can go into an error message or a log. */
+/** Query parameters that carry credentials (`password=`, `sslpassword=`, `token=`, `secret=`, `...key=`). */
+const secretParameter = /pass|secret|token|key/i;
+
+/**
+ * Hides the credentials of a URL (the user info's password, and parameters such
+ * as `?password=`), so it can go into an error message or a log. Text that is
+ * not a URL keeps only its scheme.
+ */
 export function redact(url: string): string {
-  return url.replace(/^([a-z]+:\/\/[^:/@]*:)[^@]*@/i, '$1***@');
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(url)?.[0];
+    return scheme === undefined ? '***' : `${scheme}***`;
+  }
+  if (parsed.password !== '') parsed.password = '***';
+  for (const name of new Set(parsed.searchParams.keys())) {
+    if (secretParameter.test(name)) parsed.searchParams.set(name, '***');
+  }
+  return parsed.toString().replaceAll('%2A%2A%2A', '***');
 }
 
 /**
@@ -64,6 +112,8 @@ async function connectPGlite(dataDir: string | undefined): Promise<Connection> {
     // transactions can interleave on it.
     const knex = knexFactory({
       client: 'pg',
+      // No query or connect timeouts: PGlite runs inside this process and cannot interrupt a
+      // statement, so a client giving up would only leave the one session busy under the next query.
       connection: { host: socketDir, port: 5432, user: 'postgres', database: 'postgres' },
       pool: { min: 0, max: 1 },
       log: quietLog,
@@ -95,36 +145,72 @@ async function connectPGlite(dataDir: string | undefined): Promise<Connection> {
 
 /**
  * PGlite has no lock of its own, and two processes writing one data folder
- * corrupt it. A lock file holding our pid refuses a second opener; a lock left
- * by a process that has died is taken over.
+ * corrupt it. A lock file holding the owner's pid refuses a second opener. It
+ * is created whole in one step (written aside, then hard-linked into place,
+ * which fails if the name exists), so no opener ever sees it empty. A lock left
+ * by a dead process is taken over only by the holder of a takeover claim (also
+ * created exclusively), who checks again under the claim that it is still the
+ * dead one: two openers can never both remove a stale lock and both start.
  */
-async function lockDataDir(dir: string): Promise<() => Promise<void>> {
-  await mkdir(dir, { recursive: true });
+export async function lockDataDir(dir: string): Promise<() => Promise<void>> {
+  // Only the service's user may read the database files or reach into the folder.
+  await mkdir(dir, { recursive: true, mode: 0o700 });
   const lockFile = join(dir, 'hallpass.lock');
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const handle = await open(lockFile, 'wx');
-      await handle.writeFile(String(process.pid));
-      await handle.close();
-      return () => rm(lockFile, { force: true });
-    } catch (error) {
-      /* c8 ignore next - a folder we may not write to; root (as in CI) can write anywhere */
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const owner = Number.parseInt(await readFile(lockFile, 'utf8').catch(lockVanished), 10);
-      if (Number.isInteger(owner) && owner !== process.pid && isAlive(owner)) {
-        throw new DatabaseOpenError(`the data folder ${dir} is in use by process ${owner}; stop it or set another HALLPASS_DATA_DIR`);
-      }
-      if (owner === process.pid) {
-        throw new DatabaseOpenError(`the data folder ${dir} is already open in this process; close it first`);
-      }
-      await rm(lockFile, { force: true });
+  const claimFile = join(dir, 'hallpass.lock.takeover');
+  const release = () => rm(lockFile, { force: true });
+  for (let attempt = 0; attempt < 50; attempt++) {
+    if (await createWithPid(lockFile)) return release;
+    const owner = await ownerOf(lockFile);
+    if (owner === process.pid) {
+      throw new DatabaseOpenError(`the data folder ${dir} is already open in this process; close it first`);
     }
+    if (owner !== undefined && isAlive(owner)) {
+      throw new DatabaseOpenError(`the data folder ${dir} is in use by process ${owner}; stop it or set another HALLPASS_DATA_DIR`);
+    }
+    // Stale (its process has died), or gone since we tried: take it over under the claim.
+    if (await createWithPid(claimFile)) {
+      try {
+        const again = await ownerOf(lockFile);
+        // Still dead (or holding no pid at all, which no live opener leaves): remove it; `force` if it has gone meanwhile.
+        if (again === undefined || !isAlive(again)) await rm(lockFile, { force: true });
+      } finally {
+        await rm(claimFile, { force: true });
+      }
+      continue;
+    }
+    const claimant = await ownerOf(claimFile);
+    /* c8 ignore next 3 - a process that died in the few milliseconds of a takeover */
+    if (claimant !== undefined && claimant !== process.pid && !isAlive(claimant)) {
+      throw new DatabaseOpenError(`a takeover of the lock of ${dir} was interrupted; if no hallpass runs there, remove ${claimFile}`);
+    }
+    // Another opener is taking the stale lock over right now: see who won.
+    await new Promise((resolve) => setTimeout(resolve, 10));
   }
-  throw new DatabaseOpenError(`cannot lock the data folder ${dir}`);
+  /* c8 ignore next - fifty rounds of contention on one folder */
+  throw new DatabaseOpenError(`cannot lock the data folder ${dir}: too many processes are opening it at once`);
 }
 
-/* c8 ignore next - the lock was removed between our two calls; try again */
-const lockVanished = (): string => '';
+/** Creates `file` holding this process's pid, atomically and only if it does not exist: false if it does. */
+async function createWithPid(file: string): Promise<boolean> {
+  const draft = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
+  await writeFile(draft, String(process.pid), { mode: 0o600 });
+  try {
+    await link(draft, file);
+    return true;
+  } catch (error) {
+    /* c8 ignore next - a folder we may not write to; root (as in CI) can write anywhere */
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    return false;
+  } finally {
+    await rm(draft, { force: true });
+  }
+}
+
+/** The pid a lock or claim file holds; `undefined` when it is gone or holds no pid. */
+async function ownerOf(file: string): Promise<number | undefined> {
+  const text = await readFile(file, 'utf8').catch(() => '');
+  return /^\d+$/.test(text) ? Number(text) : undefined;
+}
 
 function isAlive(pid: number): boolean {
   try {

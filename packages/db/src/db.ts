@@ -189,12 +189,18 @@ export class DB {
 
 function checkOpenOptions(options: DBOptions): void {
   if (typeof options !== 'object' || options === null) {
-    throw new InvalidArgumentError('DB.open takes an options object: { connection?, dataDir? }');
+    throw new InvalidArgumentError('DB.open takes an options object: { connection?, dataDir?, queryTimeoutMs?, connectTimeoutMs?, poolMax? }');
   }
   for (const key of ['connection', 'dataDir'] as const) {
     const value = options[key];
     if (value !== undefined && (typeof value !== 'string' || value === '')) {
       throw new InvalidArgumentError(`DB.open: ${key} must be a non-empty string when given`);
+    }
+  }
+  for (const key of ['queryTimeoutMs', 'connectTimeoutMs', 'poolMax'] as const) {
+    const value = options[key];
+    if (value !== undefined && (!Number.isSafeInteger(value) || value < 1)) {
+      throw new InvalidArgumentError(`DB.open: ${key} must be a positive whole number when given`);
     }
   }
 }

@@ -3,5 +3,8 @@ export type { DBOptions, ConsumeResetTokenOptions } from './db.ts';
 export { canonicalEmail } from './email.ts';
 export { NoResultFoundError, InvalidRequestError, InvalidAttributeError, DatabaseOpenError, InvalidEmailError, EmailTakenError } from './errors.ts';
 export { redact } from './connection.ts';
+export { isDatabaseUnavailable } from './availability.ts';
+export { migrationStatus, migrateToLatest, migrateDownOne, refuseUnknownMigrations, withConnection } from './migrate.ts';
+export type { MigrationStatus } from './migrate.ts';
 export { HallpassError, InvalidArgumentError, TaskNotDoneError, User } from '@hallpass/user-model';
 export type { UserProps, UserProperty } from '@hallpass/user-model';

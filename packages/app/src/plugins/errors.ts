@@ -1,7 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { FastifyError, FastifyReply } from 'fastify';
 import fp from 'fastify-plugin';
-import { HallpassError } from '@hallpass/db';
+import { HallpassError, isDatabaseUnavailable } from '@hallpass/db';
 
 interface Mapping {
   status: number;
@@ -62,6 +62,12 @@ export default fp(
       if (status >= 400 && status < 500) {
         request.log.info({ code: error.code, statusCode: status }, error.message);
         return sendError(reply, status, error.code, error.message);
+      }
+      if (isDatabaseUnavailable(error)) {
+        // Not the client's fault and not a bug: the database is down or too slow. Retry shortly.
+        request.log.error({ err: error }, 'database unavailable');
+        reply.header('retry-after', '1');
+        return sendError(reply, 503, 'ERR_DATABASE_UNAVAILABLE', 'the database is unavailable; try again shortly');
       }
       const unmapped = error instanceof HallpassError ? `: no HTTP status for ${error.code} in statusByCode (plugins/errors.ts)` : '';
       request.log.error({ err: error }, `request failed${unmapped}`);
