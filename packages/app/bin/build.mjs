@@ -1,0 +1,13 @@
+// `pnpm build`: compiles the service and the packages it uses to JavaScript
+// (tsc project references, each package's src/ to its dist/), then copies the
+// files tsc does not emit: the /try page's HTML, CSS and browser module.
+import { spawnSync } from 'node:child_process';
+import { cpSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+const appDir = fileURLToPath(new URL('../', import.meta.url));
+const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+const compiled = spawnSync(process.execPath, [tsc, '-b', 'tsconfig.build.json'], { cwd: appDir, stdio: 'inherit' });
+if (compiled.status !== 0) process.exit(compiled.status ?? 1);
+cpSync(new URL('../src/try/', import.meta.url), new URL('../dist/try/', import.meta.url), { recursive: true });
