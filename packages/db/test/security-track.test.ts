@@ -55,6 +55,10 @@ t.test('the new properties: timestamps take a Date or null; an address no accoun
   // 'İ' lower-cases to two code units: 125 of them make a 130-character address 255 characters long.
   t.throws(() => canonicalEmail(`${'\u0130'.repeat(125)}@x.io`), { message: /at most 250 characters, got 255/ });
   await t.rejects(db.addUser('BOB@example.com', 'hash'), EmailTakenError);
+  const amy = await db.addUser('amy@example.com', 'hash');
+  await t.rejects(db.updateUser(amy.id, { email: 'BOB@example.com' }), EmailTakenError, 'updateUser cannot take a registered address');
+  await db.updateUser(bob.id, { sessionId: 'same-digest' });
+  await t.rejects(db.updateUser(amy.id, { sessionId: 'same-digest' }), /users_session_id_key/, 'another unique index refuses as it is');
   await db.updateUser(bob.id, { email: 'Bob@Example.com', canonicalEmail: 'ignored' });
   t.equal((await db.findUserBy({ email: 'bob@example.com' })).canonicalEmail, 'bob@example.com', 'the canonical email follows the email');
 });
