@@ -96,7 +96,7 @@ async function browserTests(): Promise<void> {
     for (const control of controls) t.ok(reached.includes(control), `${control} is reached with Tab`);
     t.ok(reached.includes('log'), 'so is the transcript, which scrolls');
     t.ok(await page.getByText('answers with the token, as the original course does').isVisible(), 'and what the course profile means');
-    t.notOk(await page.getByText('token goes to the account\'s mailbox').isVisible(), 'the production paragraph is hidden');
+    t.notOk(await page.getByText('meant to go to the').isVisible(), 'the production paragraph is hidden');
     await shot('page');
 
     const signUp = page.getByRole('form', { name: /Sign up/ });
@@ -215,7 +215,7 @@ async function browserTests(): Promise<void> {
     );
     await page.goto(`${url}/try`);
     t.equal(await page.locator('#profile').innerText(), 'production');
-    t.ok(await page.getByText('token goes to the account\'s mailbox').isVisible(), 'the production paragraph is shown');
+    t.ok(await page.getByText('meant to go to the').isVisible(), 'the production paragraph is shown');
     t.notOk(await page.getByText('answers with the token, as the original course does').isVisible(), 'the course one is hidden');
     const askForToken = page.getByRole('form', { name: /Forgot the password/ });
     await askForToken.getByLabel('Email').fill('grace@example.com');
