@@ -6,6 +6,7 @@
  * Without Chromium the file is skipped with one line, unless
  * HALLPASS_REQUIRE_BROWSER=1 (CI), where a missing browser is a failure.
  */
+import type { IncomingMessage } from 'node:http';
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { once } from 'node:events';
@@ -54,10 +55,13 @@ async function browserTests(): Promise<void> {
   await mkdir(artifacts, { recursive: true });
   const db = await testDB(t);
   const app = await buildApp({ db, bcryptCost: 4 });
-  /** Every request that reached the service, with the headers that say where it came from. */
+  /**
+   * Every request that reached the service, with the headers that say where it came from.
+   * Read off the HTTP server itself, so requests the service's own hooks refuse are seen too.
+   */
   const seen: Seen[] = [];
-  app.addHook('onRequest', async (request) => {
-    seen.push({ method: request.method, url: request.url, site: header(request.headers['sec-fetch-site']), origin: header(request.headers.origin) });
+  app.server.on('request', (request: IncomingMessage) => {
+    seen.push({ method: request.method ?? '', url: request.url ?? '', site: header(request.headers['sec-fetch-site']), origin: header(request.headers.origin) });
   });
   app.addHook('onSend', async (request, reply, payload) => {
     if (request.url.startsWith('/try') && !reply.hasHeader('content-security-policy')) reply.header('content-security-policy', csp);
