@@ -59,7 +59,7 @@ export async function app(instance: FastifyInstance, options: AppOptions): Promi
   await instance.register(cookies, { profile: options.profile });
   await instance.register(csrf, { publicOrigin: security.publicOrigin });
   await instance.register(audit);
-  await instance.register(rateLimits, { limits: security.rateLimits, redisUrl: security.redisUrl ?? options.redisUrl, redisPrefix: security.redisPrefix });
+  await instance.register(rateLimits, { limits: security.rateLimits, redisUrl: security.redisUrl, redisPrefix: security.redisPrefix });
   await instance.register(swagger, { docs: security.docs ?? options.profile !== 'production' });
   await instance.register(tryPage, { profile: options.profile ?? 'course' });
   // ---- end of the given infrastructure ----
