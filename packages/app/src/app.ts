@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import Fastify, { type FastifyHttpOptions, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { TaskNotDoneError, type DB } from '@hallpass/db';
-import type { RateLimits, SecuritySettings } from './config.ts';
+import type { Expiry, RateLimits, SecuritySettings } from './config.ts';
 import audit from './plugins/audit.ts';
 import auth from './plugins/auth.ts';
 import body from './plugins/body.ts';
@@ -33,8 +33,12 @@ export interface AppOptions {
   // Security track (tasks 26–29): each setting defaults to the course profile's.
   /** `production` (NODE_ENV=production): the `__Host-` `Secure` session cookie, HTTPS-only sub-requests, no /docs by default. */
   profile?: 'course' | 'production' | undefined;
-  /** CSRF origin, rate limits, Redis, /docs: what `loadConfig` reads from the environment. Tests set only what they need. */
-  security?: Partial<Omit<SecuritySettings, 'rateLimits'>> & { rateLimits?: Partial<RateLimits>; redisPrefix?: string } | undefined;
+  /** CSRF origin, rate limits, Redis, /docs, session and reset-token expiry: what `loadConfig` reads from the environment. Tests set only what they need. */
+  security?:
+    | (Partial<Omit<SecuritySettings, 'rateLimits' | 'expiry'>> & { rateLimits?: Partial<RateLimits>; expiry?: Partial<Expiry>; redisPrefix?: string })
+    | undefined;
+  /** Where the expiry checks read the time; the system clock when absent. Tests pass a clock they move by hand. */
+  clock?: (() => Date) | undefined;
   /** Fastify's server options (timeouts, the `http` server's settings), from `serverOptions(config)` in the server. */
   server?: FastifyHttpOptions<Server>;
   /** A Redis server that readiness (`/readyz`) checks too; off when absent. */
@@ -47,14 +51,14 @@ export const BODY_LIMIT = 16 * 1024;
 /** Registers the service's plugins and routes on a Fastify instance. */
 export async function app(instance: FastifyInstance, options: AppOptions): Promise<void> {
   // ---- Given: the infrastructure every route relies on (add further infrastructure plugins here) ----
+  const security = options.security ?? {};
   await instance.register(db, { db: options.db });
-  await instance.register(auth, { bcryptCost: options.bcryptCost });
+  await instance.register(auth, { bcryptCost: options.bcryptCost, expiry: security.expiry, clock: options.clock });
   await instance.register(errors);
   await instance.register(requestId);
   await instance.register(health, { redisUrl: options.redisUrl });
   await instance.register(body);
   // Security (tasks 26–29): headers and the CSRF check first, so a refused request costs nothing.
-  const security = options.security ?? {};
   await instance.register(headers, { profile: options.profile });
   await instance.register(cookies, { profile: options.profile });
   await instance.register(csrf, { publicOrigin: security.publicOrigin });

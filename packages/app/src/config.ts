@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import Type, { type TSchema } from 'typebox';
 import Value from 'typebox/value';
+import { DEFAULT_RESET_TOKEN_LIFETIME, DEFAULT_SESSION_ABSOLUTE_TIMEOUT, DEFAULT_SESSION_IDLE_TIMEOUT } from '@hallpass/auth';
 import { HallpassError, redact, type DBOptions } from '@hallpass/db';
 
 /**
@@ -75,6 +76,9 @@ function originOf(text: string): unknown {
 /** The repository's gitignored `.data/` folder. */
 export const defaultDataDir = fileURLToPath(new URL('../../../.data', import.meta.url));
 
+const ONE_DAY = 24 * 60 * 60;
+const ONE_YEAR = 365 * ONE_DAY;
+
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 /**
@@ -107,6 +111,10 @@ export const settings = {
   rateLimitResetAccount: integer('RATE_LIMIT_RESET_ACCOUNT', 5, 0, 999_999_999, 'reset-token requests per account per hour; `0` turns the limit off'),
   rateLimitSignupAddress: integer('RATE_LIMIT_SIGNUP_ADDRESS', 100, 0, 999_999_999, 'sign-ups per client address per 15 minutes; `0` turns the limit off'),
   apiDocs: onOff('API_DOCS', 'serve `/docs` and `/openapi.json`: on by default in the course profile, off in production'),
+  // Expiry (task 23), in seconds, gathered in `Config.security.expiry`: the `Auth` options of the same names.
+  sessionIdleTimeout: integer('SESSION_IDLE_TIMEOUT_SECONDS', DEFAULT_SESSION_IDLE_TIMEOUT, 1, ONE_YEAR, 'a session unused for this long ends (at most `SESSION_ABSOLUTE_TIMEOUT_SECONDS`)'),
+  sessionAbsoluteTimeout: integer('SESSION_ABSOLUTE_TIMEOUT_SECONDS', DEFAULT_SESSION_ABSOLUTE_TIMEOUT, 1, ONE_YEAR, 'a session ends this long after the login, however busy'),
+  resetTokenLifetime: integer('RESET_TOKEN_LIFETIME_SECONDS', DEFAULT_RESET_TOKEN_LIFETIME, 1, ONE_DAY, 'a reset token is refused this long after it was issued'),
 } satisfies Record<string, Setting<unknown>>;
 
 type Settings = typeof settings;
@@ -128,6 +136,10 @@ const rules: ReadonlyArray<(config: Config) => string | undefined> = [
   (c) =>
     c.headersTimeoutMs > c.requestTimeoutMs
       ? `HTTP_HEADERS_TIMEOUT_MS (${c.headersTimeoutMs}) must not exceed HTTP_REQUEST_TIMEOUT_MS (${c.requestTimeoutMs})`
+      : undefined,
+  (c) =>
+    c.sessionIdleTimeout > c.sessionAbsoluteTimeout
+      ? `SESSION_IDLE_TIMEOUT_SECONDS (${c.sessionIdleTimeout}) must not exceed SESSION_ABSOLUTE_TIMEOUT_SECONDS (${c.sessionAbsoluteTimeout})`
       : undefined,
 ];
 
@@ -203,11 +215,32 @@ export interface SecuritySettings {
   rateLimits: RateLimits;
   /** Whether `/docs` and `/openapi.json` are served (`API_DOCS=on|off`): on in the course profile, off in production. */
   docs: boolean;
+  /** How long sessions and reset tokens last. */
+  expiry: Expiry;
+}
+
+/** Lifetimes in seconds, named as `Auth`'s options (task 23) so they can be handed over as they are. */
+export interface Expiry {
+  /** A session unused this long ends (`SESSION_IDLE_TIMEOUT_SECONDS`, 1800). */
+  sessionIdleTimeout: number;
+  /** A session ends this long after the login (`SESSION_ABSOLUTE_TIMEOUT_SECONDS`, 43200). */
+  sessionAbsoluteTimeout: number;
+  /** A reset token is refused this long after it was issued (`RESET_TOKEN_LIFETIME_SECONDS`, 900). */
+  resetTokenLifetime: number;
 }
 
 type SecurityValues = Pick<
   { -readonly [K in keyof Settings]: ValueOf<Settings[K]> },
-  'publicOrigin' | 'redisUrl' | 'rateLimitLoginAccount' | 'rateLimitLoginAddress' | 'rateLimitResetAccount' | 'rateLimitSignupAddress' | 'apiDocs'
+  | 'publicOrigin'
+  | 'redisUrl'
+  | 'rateLimitLoginAccount'
+  | 'rateLimitLoginAddress'
+  | 'rateLimitResetAccount'
+  | 'rateLimitSignupAddress'
+  | 'apiDocs'
+  | 'sessionIdleTimeout'
+  | 'sessionAbsoluteTimeout'
+  | 'resetTokenLifetime'
 >;
 
 function securityOf(values: SecurityValues, profile: Config['profile']): SecuritySettings {
@@ -221,5 +254,10 @@ function securityOf(values: SecurityValues, profile: Config['profile']): Securit
       signUpsPerAddress: values.rateLimitSignupAddress,
     },
     docs: values.apiDocs === undefined ? profile !== 'production' : values.apiDocs === 'on',
+    expiry: {
+      sessionIdleTimeout: values.sessionIdleTimeout,
+      sessionAbsoluteTimeout: values.sessionAbsoluteTimeout,
+      resetTokenLifetime: values.resetTokenLifetime,
+    },
   };
 }

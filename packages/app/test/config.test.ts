@@ -2,7 +2,8 @@ import { readFile } from 'node:fs/promises';
 import t from 'tap';
 import { ConfigError, databaseOptions, defaultDataDir, defaultRateLimits, describeDatabase, loadConfig, settings } from '@hallpass/app';
 
-const courseSecurity = { publicOrigin: undefined, redisUrl: undefined, rateLimits: defaultRateLimits, docs: true };
+const defaultExpiry = { sessionIdleTimeout: 1800, sessionAbsoluteTimeout: 43_200, resetTokenLifetime: 900 };
+const courseSecurity = { publicOrigin: undefined, redisUrl: undefined, rateLimits: defaultRateLimits, docs: true, expiry: defaultExpiry };
 const securityDefaults = {
   publicOrigin: undefined,
   rateLimitLoginAccount: 10,
@@ -10,6 +11,7 @@ const securityDefaults = {
   rateLimitResetAccount: 5,
   rateLimitSignupAddress: 100,
   apiDocs: undefined,
+  ...defaultExpiry,
 };
 
 function problemsOf(env: NodeJS.ProcessEnv): readonly string[] {
@@ -67,6 +69,9 @@ t.test('the environment overrides every default', async (t) => {
     DB_QUERY_TIMEOUT_MS: '700',
     DB_CONNECT_TIMEOUT_MS: '800',
     DB_POOL_MAX: '4',
+    SESSION_IDLE_TIMEOUT_SECONDS: '600',
+    SESSION_ABSOLUTE_TIMEOUT_SECONDS: '3600',
+    RESET_TOKEN_LIFETIME_SECONDS: '300',
   });
   t.same(config, {
     host: '0.0.0.0',
@@ -87,8 +92,16 @@ t.test('the environment overrides every default', async (t) => {
     dbConnectTimeoutMs: 800,
     dbPoolMax: 4,
     ...securityDefaults,
+    sessionIdleTimeout: 600,
+    sessionAbsoluteTimeout: 3600,
+    resetTokenLifetime: 300,
     profile: 'production',
-    security: { ...courseSecurity, redisUrl: 'redis://cache:6379/0', docs: false },
+    security: {
+      ...courseSecurity,
+      redisUrl: 'redis://cache:6379/0',
+      docs: false,
+      expiry: { sessionIdleTimeout: 600, sessionAbsoluteTimeout: 3600, resetTokenLifetime: 300 },
+    },
   });
   t.equal(loadConfig({ PORT: '  ', NODE_ENV: 'test' }).port, 5000, 'blank means unset');
   t.equal(loadConfig({ NODE_ENV: 'test' }).profile, 'course', 'only production selects the production profile');
@@ -121,6 +134,9 @@ t.test('every bad variable is reported at once, by name, with what was expected'
     ['HTTP_REQUEST_TIMEOUT_MS', '0'],
     ['DB_POOL_MAX', '-1'],
     ['REDIS_URL', 'localhost:6379'],
+    ['SESSION_IDLE_TIMEOUT_SECONDS', '0'],
+    ['SESSION_ABSOLUTE_TIMEOUT_SECONDS', '12h'],
+    ['RESET_TOKEN_LIFETIME_SECONDS', '86401'],
   ] as const) {
     t.match(problemsOf({ [name]: value }), [new RegExp(`^${name} must be`)], `${name}=${value} is refused`);
   }
@@ -134,6 +150,10 @@ t.test('settings that must agree are checked together', async (t) => {
   t.same(problemsOf({ HTTP_REQUEST_TIMEOUT_MS: '2000', HTTP_HEADERS_TIMEOUT_MS: '3000' }), [
     'HTTP_HEADERS_TIMEOUT_MS (3000) must not exceed HTTP_REQUEST_TIMEOUT_MS (2000)',
   ]);
+  t.same(problemsOf({ SESSION_IDLE_TIMEOUT_SECONDS: '7200', SESSION_ABSOLUTE_TIMEOUT_SECONDS: '3600' }), [
+    'SESSION_IDLE_TIMEOUT_SECONDS (7200) must not exceed SESSION_ABSOLUTE_TIMEOUT_SECONDS (3600)',
+  ]);
+  t.same(problemsOf({ SESSION_IDLE_TIMEOUT_SECONDS: '3600', SESSION_ABSOLUTE_TIMEOUT_SECONDS: '3600' }), [], 'an idle limit equal to the absolute one is allowed');
 });
 
 t.test('the database: a PostgreSQL URL when given (its password never logged), the embedded one otherwise', async (t) => {
@@ -170,6 +190,7 @@ t.test('security settings: the CSRF origin, Redis, the rate limits and /docs', a
     redisUrl: 'redis://cache:6379/1',
     rateLimits: { loginFailuresPerAccount: 5, loginFailuresPerAddress: 50, resetRequestsPerAccount: 0, signUpsPerAddress: 1000 },
     docs: true,
+    expiry: defaultExpiry,
   });
   t.equal(loadConfig({ API_DOCS: 'off' }).security.docs, false);
   const error = (() => {

@@ -1,15 +1,20 @@
 import fp from 'fastify-plugin';
 import { Auth } from '@hallpass/auth';
+import type { Expiry } from '../config.ts';
 
 export interface AuthPluginOptions {
   /** bcrypt's work factor; the library's default (12) when absent. Tests use 4. */
   bcryptCost?: number | undefined;
+  /** Session and reset-token lifetimes in seconds; the library's defaults (30 minutes idle, 12 hours in all, 15 minutes) for any left out. */
+  expiry?: Partial<Expiry> | undefined;
+  /** Where the time comes from; the system clock when absent. Tests pass a clock they move by hand. */
+  clock?: (() => Date) | undefined;
 }
 
 /** Decorates the instance with `auth`, the authentication library bound to `app.db`. */
 export default fp<AuthPluginOptions>(
   async (app, options) => {
-    app.decorate('auth', new Auth(app.db, { bcryptCost: options.bcryptCost }));
+    app.decorate('auth', new Auth(app.db, { bcryptCost: options.bcryptCost, ...options.expiry, clock: options.clock }));
   },
   { name: 'hallpass-auth', fastify: '5.x', dependencies: ['hallpass-db'] },
 );
