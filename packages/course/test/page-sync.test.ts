@@ -5,19 +5,11 @@ import { defaultCourse } from '../src/course.ts';
 import { checkedTexts, pageFacts, pageStates, pageSyncProblems, taskPageProblems } from '../src/page-sync.ts';
 import { makeFixture } from './fixtures/course.ts';
 
-/**
- * Pages whose owners bring them in step in their own branches (the app tasks'
- * pages are being rewritten with their routes). Remove a task from here once
- * its page passes: the check then holds it like every other.
- */
-const PENDING = new Set([6, 7, 11, 14, 15, 17, 19, 20]);
-
 t.test('every task page states what its test checks, and the manifest\'s objectives and time', async (t) => {
   const course = defaultCourse();
   for (const task of course.tasks) {
     const problems = await taskPageProblems(course, task);
-    const options = PENDING.has(task.id) ? { todo: 'its page is being rewritten with its routes' } : {};
-    t.same(problems, [], `task ${task.id}: its page is in step with its test and the manifest`, options);
+    t.same(problems, [], `task ${task.id}: its page is in step with its test and the manifest`);
   }
 });
 
