@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
 import type { Course } from '../src/course.ts';
-import { hint, list, verify, watch } from '../src/learner.ts';
+import { hint, list, progressBar, verify, watch } from '../src/learner.ts';
 import type { TaskResult } from '../src/runner.ts';
 import { createWorkspace } from '../src/workspace.ts';
 import { GREET_STUB, fixtureTasks, linkTools, makeFixture, recorder } from './fixtures/course.ts';
@@ -154,4 +154,21 @@ t.test('every task done: watch says so', async (t) => {
   t.equal(await done, null);
   stop.abort();
   t.match(io.out(), /All 3 tasks pass/);
+});
+
+t.test('progressBar fills in proportion to the tasks done; a course without tasks is complete', async (t) => {
+  t.equal(progressBar(0, 4, 8), '0/4 ░░░░░░░░');
+  t.equal(progressBar(3, 4, 8), '3/4 ▓▓▓▓▓▓░░');
+  t.equal(progressBar(0, 0, 8), '0/0 ▓▓▓▓▓▓▓▓');
+});
+
+t.test('hint without a task number names the command for the next hint', async (t) => {
+  const course = await workspace(t);
+  await writeFile(join(course.root, 'docs/tasks/00-add.md'), '# Task 00 — add\n\n## Hints\n\n- Use `+`.\n- Return the sum.\n');
+  let io = recorder();
+  t.equal(await hint(course, io), 0);
+  t.match(io.out(), /Hint 1 of 2:\nUse `\+`\.\n\n\(`pnpm course hint` again for hint 2; `--all` for all of them\)\n$/);
+  io = recorder();
+  t.equal(await hint(course, io, fixtureTasks[0]), 0);
+  t.match(io.out(), /Hint 2 of 2:\nReturn the sum\.\n\n\(that was the last hint\)\n$/);
 });
