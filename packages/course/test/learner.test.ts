@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
@@ -118,6 +118,7 @@ t.test('watch runs the current task, again on every change, and stops on abort',
 
   first = next();
   await writeFile(join(course.root, 'packages/demo/node_modules/ignored.txt'), 'installs do not count');
+  await mkdir(join(course.root, 'packages/demo/dist')); // build output does not count either
   await writeFile(join(course.root, 'packages/demo/package.json.bak'), 'a change in the package folder');
   await solve(course, 'packages/demo/src/math.ts', "throw new Error('task 00 is not done yet: write add');", 'return a + b + state.offset;');
   await first;
