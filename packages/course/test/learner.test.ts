@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
 import type { Course } from '../src/course.ts';
-import { hint, list, progressBar, verify, watch } from '../src/learner.ts';
+import { hint, list, passes, progressBar, verify, watch } from '../src/learner.ts';
 import type { TaskResult } from '../src/runner.ts';
 import { createWorkspace } from '../src/workspace.ts';
 import { GREET_STUB, fixtureTasks, linkTools, makeFixture, recorder } from './fixtures/course.ts';
@@ -172,4 +172,14 @@ t.test('hint without a task number names the command for the next hint', async (
   io = recorder();
   t.equal(await hint(course, io, fixtureTasks[0]), 0);
   t.match(io.out(), /Hint 2 of 2:\nReturn the sum\.\n\n\(that was the last hint\)\n$/);
+});
+
+t.test('a later task that passed counts in the progress while an earlier one is still to do', async (t) => {
+  const course = await workspace(t);
+  await solve(course, 'packages/demo/src/greet.ts', `throw new Error('${GREET_STUB}');`, 'return `Hello, ${_name}!`;');
+  t.equal(await passes(course, fixtureTasks[2]!), true, 'task 02 is solved first (as `pnpm course solution 2` checks it)');
+  const io = recorder();
+  t.equal(await verify(course, io), 0);
+  t.match(io.out(), /✗ Task 00: add two numbers/);
+  t.match(io.out(), /\n1\/3 /, 'task 02 is counted done');
 });
