@@ -165,13 +165,16 @@ t.test('progressBar fills in proportion to the tasks done; a course without task
 
 t.test('hint without a task number names the command for the next hint', async (t) => {
   const course = await workspace(t);
-  await writeFile(join(course.root, 'docs/tasks/00-add.md'), '# Task 00 — add\n\n## Hints\n\n- Use `+`.\n- Return the sum.\n');
+  await writeFile(join(course.root, 'docs/tasks/00-add.md'), '# Task 00 — add\n\n## Hints\n\n- Use `+`.\n- Return the sum.\n- Keep `state.offset`.\n');
   let io = recorder();
   t.equal(await hint(course, io), 0);
-  t.match(io.out(), /Hint 1 of 2:\nUse `\+`\.\n\n\(`pnpm course hint` again for hint 2; `--all` for all of them\)\n$/);
+  t.match(io.out(), /Hint 1 of 3:\nUse `\+`\.\n\n\(`pnpm course hint` again for hint 2; `--all` for all of them\)\n$/);
   io = recorder();
   t.equal(await hint(course, io, fixtureTasks[0]), 0);
-  t.match(io.out(), /Hint 2 of 2:\nReturn the sum\.\n\n\(that was the last hint\)\n$/);
+  t.match(io.out(), /Hint 2 of 3:\nReturn the sum\.\n\n\(`pnpm course hint 0` again for hint 3; `--all` for all of them\)\n$/, 'with a task number, the command names it');
+  io = recorder();
+  t.equal(await hint(course, io), 0);
+  t.match(io.out(), /Hint 3 of 3:\nKeep `state\.offset`\.\n\n\(that was the last hint\)\n$/);
 });
 
 t.test('a later task that passed counts in the progress while an earlier one is still to do', async (t) => {
