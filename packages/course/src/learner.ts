@@ -142,6 +142,7 @@ async function walk(course: Course, io: Io, signal?: AbortSignal): Promise<TaskR
   if (recheck.length > 0) {
     io.stdout.write(`re-checking ${plural(recheck.length, 'earlier task')} whose code changed…\n`);
     const results = await runTasks(course.root, recheck, { signal });
+    /* c8 ignore next - only a stop landing while the re-check runs reaches this; a test would race the abort against the test processes */
     if (signal?.aborted) return null;
     await save(state, results);
     for (const result of results) {

@@ -140,7 +140,7 @@ export async function solution(course: Course, io: Io, task: Task, options: { pa
   io.stdout.write(`Reference solution of task ${taskNumber(task)}: ${task.title}\n(- your code, + the reference; any code that passes the tests is a right answer)\n\n`);
   for (const { region, source, learner } of await places(course, task)) {
     if (source === null || learner === null) {
-      io.stdout.write(`${region.file}, inside task ${region.parent === null ? '' : taskNumber({ id: region.parent })}'s code (- the code before this task, + after):\n`);
+      io.stdout.write(`${region.file}, inside task ${taskNumber({ id: region.parent! })}'s code (- the code before this task, + after):\n`);
       io.stdout.write(`${await diff(region.file, region.stub, region.solution)}\n`);
       continue;
     }

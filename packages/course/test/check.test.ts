@@ -4,7 +4,7 @@ import { promisify } from 'node:util';
 import t from 'tap';
 import { check } from '../src/check.ts';
 import { writeTaskIndex } from '../src/docs.ts';
-import { makeFixture, recorder } from './fixtures/course.ts';
+import { M, makeFixture, recorder } from './fixtures/course.ts';
 
 const run = promisify(execFile);
 
@@ -14,7 +14,8 @@ t.test('check passes on a well staged course and prints a row per task', async (
   // git tracks the course's files: the check copies what git lists
   await run('git', ['init', '-q'], { cwd: course.root });
   const io = recorder(course.root);
-  t.equal(await check(course, io, { keep: false, jobs: 2 }), 0, io.err());
+  // types are checked in the next test, which sees a tree fail and pass type-checking
+  t.equal(await check(course, io, { keep: false, jobs: 2, typecheck: false }), 0, io.err());
   const out = io.out();
   t.match(out, /^staging check of 3 tasks in .*hallpass-check-/);
   t.match(out, /00 {2}add two numbers\s+fails 0\/2\s+passes 2\/2\s+unaffected/);
@@ -35,6 +36,7 @@ t.test('check names the task that breaks the staging', async (t) => {
   t.match(err, /task 01: its tests pass with its stub \(with tasks ≤ 00 solved\)/);
   t.match(err, /task 02: solving it breaks task 00's tests \(with tasks ≤ 02 solved\): add adds › should be equal/);
   t.match(err, /task 01: the tree with tasks ≤ 01 solved does not type-check:\n.*greet\.ts.*notDefinedAnywhere[\s\S]*\(11 lines from tsc; at most 10 shown\)\n/);
+  t.notMatch(err, /task 02: the tree with tasks ≤ 02 solved does not type-check/, 'once task 02 is solved, the tree type-checks');
   const kept = /staged tree kept in (.*)\n/.exec(err);
   t.ok(kept, 'the staged tree is kept and named');
   await rm(kept![1]!, { recursive: true, force: true });
@@ -42,11 +44,14 @@ t.test('check names the task that breaks the staging', async (t) => {
 });
 
 t.test('check reports tasks without a test file or a region, and can skip type-checking', async (t) => {
-  const course = await makeFixture(t, { missingTest: true, files: { 'packages/demo/src/greet.ts': 'export const greet = (name: string) => name;\n', 'scripts/version.ts': '' } });
+  // task 01's view.tsx: a change to a file that is not plain code re-runs the earlier tasks of its package
+  const view = [M.region('01'), 'export const view = 1;', M.stub, '// export const view = 0;', M.end, ''].join('\n');
+  const course = await makeFixture(t, { missingTest: true, files: { 'packages/demo/src/greet.ts': 'export const greet = (name: string) => name;\n', 'scripts/version.ts': '', 'packages/demo/src/view.tsx': view } });
   await writeTaskIndex(course);
   const io = recorder(course.root);
   t.equal(await check(course, io, { typecheck: false }), 1);
   t.match(io.out(), /\(types not checked\)/);
+  t.match(io.out(), /01 {2}double a number\s+fails 0\/1\s+passes 1\/1\s+1 re-run, pass/, 'task 00 is re-run: view.tsx changed');
   t.match(io.out(), /02 {2}greet someone\s+no test file\s+no test file/);
   t.match(io.err(), /task 02: no test file \(packages\/demo\/test\/task-02-greet\.test\.ts\)/);
   t.match(io.err(), /task 02: no `\/\/ #region task-02` in the sources/);

@@ -1,8 +1,8 @@
-import { readFile, rm } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import t from 'tap';
 import { defaultCourse } from '../src/course.ts';
-import { INDEX_PAGE, docsProblems, taskIndex, writeTaskIndex } from '../src/docs.ts';
+import { INDEX_PAGE, docsProblems, hintList, taskIndex, writeTaskIndex } from '../src/docs.ts';
 import { makeFixture } from './fixtures/course.ts';
 
 t.test('the index lists every task of the manifest with its page and test file', async (t) => {
@@ -22,4 +22,14 @@ t.test('the index lists every task of the manifest with its page and test file',
 t.test("this repository's index is current", async (t) => {
   const course = defaultCourse();
   t.equal(await readFile(join(course.root, INDEX_PAGE), 'utf8'), taskIndex(course.tasks), 'run `pnpm course docs` after changing the manifest');
+});
+
+t.test('hintList: folded hints one by one, else the bullets, else the whole section', async (t) => {
+  const course = await makeFixture(t);
+  const [add, double, greet] = course.tasks;
+  t.same(await hintList(course, add!), ['Use `+`.'], 'a bullet list');
+  await writeFile(join(course.root, 'docs/tasks/01-double.md'), '# Task 01\n\n## Hints\n\n<details><summary>Hint 1</summary>\n\nCall `add`.\n\n</details>\n\n<details>\n<summary>Hint 2</summary>\n\nTwice the same\nnumber.\n</details>\n');
+  t.same(await hintList(course, double!), ['Call `add`.', 'Twice the same\nnumber.'], 'folded blocks');
+  await writeFile(join(course.root, 'docs/tasks/02-greet.md'), '# Task 02\n\n## Hints\n\nRead the test\nfirst.\n\n## Going further\n\n- not a hint\n');
+  t.same(await hintList(course, greet!), ['Read the test\nfirst.'], 'plain text is one hint');
 });

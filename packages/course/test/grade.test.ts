@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import t from 'tap';
 import type { Course } from '../src/course.ts';
 import { grade, gradeReport, junitXml, parseGradeArgs, selectTasks } from '../src/grade.ts';
+import { changesOutsideRegions } from '../src/tamper.ts';
 import { createWorkspace } from '../src/workspace.ts';
 import { runCommand } from '../src/cli.ts';
 import { gradeUsage } from '../src/grade.ts';
@@ -148,4 +149,15 @@ t.test('grade --workspace: an untouched workspace has no changes; wrong folders 
   await t.rejects(grade(['--workspace', course.root], { ...course, root: dir }, recorder()), /--workspace grades from the course repository/);
   await rm(join(course.root, 'node_modules'), { recursive: true });
   await t.rejects(grade(['--workspace', dir], course, recorder()), /the course repository has no node_modules/);
+});
+
+t.test('a file whose task markers the learner broke counts as changed outside the regions', async (t) => {
+  const course = await makeFixture(t);
+  const end = `// #${'endregion'}`;
+  // the learner deletes task 02's closing marker in greet.ts; math.ts only gets an answer inside its region
+  const dir = await learner(t, course, {
+    'packages/demo/src/greet.ts': (text) => text.replace(end, ''),
+    'packages/demo/src/math.ts': (text) => text.replace("throw new Error('task 00 is not done yet: write add');", 'return a + b;'),
+  });
+  t.same(await changesOutsideRegions(course, dir), [{ file: 'packages/demo/src/greet.ts', how: 'changed outside the task regions' }]);
 });

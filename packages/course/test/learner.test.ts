@@ -1,9 +1,9 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
 import type { Course } from '../src/course.ts';
-import { hint, list, verify, watch } from '../src/learner.ts';
+import { hint, list, passes, progressBar, verify, watch } from '../src/learner.ts';
 import type { TaskResult } from '../src/runner.ts';
 import { createWorkspace } from '../src/workspace.ts';
 import { GREET_STUB, fixtureTasks, linkTools, makeFixture, recorder } from './fixtures/course.ts';
@@ -118,6 +118,7 @@ t.test('watch runs the current task, again on every change, and stops on abort',
 
   first = next();
   await writeFile(join(course.root, 'packages/demo/node_modules/ignored.txt'), 'installs do not count');
+  await mkdir(join(course.root, 'packages/demo/dist')); // build output does not count either
   await writeFile(join(course.root, 'packages/demo/package.json.bak'), 'a change in the package folder');
   await solve(course, 'packages/demo/src/math.ts', "throw new Error('task 00 is not done yet: write add');", 'return a + b + state.offset;');
   await first;
@@ -154,4 +155,34 @@ t.test('every task done: watch says so', async (t) => {
   t.equal(await done, null);
   stop.abort();
   t.match(io.out(), /All 3 tasks pass/);
+});
+
+t.test('progressBar fills in proportion to the tasks done; a course without tasks is complete', async (t) => {
+  t.equal(progressBar(0, 4, 8), '0/4 ░░░░░░░░');
+  t.equal(progressBar(3, 4, 8), '3/4 ▓▓▓▓▓▓░░');
+  t.equal(progressBar(0, 0, 8), '0/0 ▓▓▓▓▓▓▓▓');
+});
+
+t.test('hint without a task number names the command for the next hint', async (t) => {
+  const course = await workspace(t);
+  await writeFile(join(course.root, 'docs/tasks/00-add.md'), '# Task 00 — add\n\n## Hints\n\n- Use `+`.\n- Return the sum.\n- Keep `state.offset`.\n');
+  let io = recorder();
+  t.equal(await hint(course, io), 0);
+  t.match(io.out(), /Hint 1 of 3:\nUse `\+`\.\n\n\(`pnpm course hint` again for hint 2; `--all` for all of them\)\n$/);
+  io = recorder();
+  t.equal(await hint(course, io, fixtureTasks[0]), 0);
+  t.match(io.out(), /Hint 2 of 3:\nReturn the sum\.\n\n\(`pnpm course hint 0` again for hint 3; `--all` for all of them\)\n$/, 'with a task number, the command names it');
+  io = recorder();
+  t.equal(await hint(course, io), 0);
+  t.match(io.out(), /Hint 3 of 3:\nKeep `state\.offset`\.\n\n\(that was the last hint\)\n$/);
+});
+
+t.test('a later task that passed counts in the progress while an earlier one is still to do', async (t) => {
+  const course = await workspace(t);
+  await solve(course, 'packages/demo/src/greet.ts', `throw new Error('${GREET_STUB}');`, 'return `Hello, ${_name}!`;');
+  t.equal(await passes(course, fixtureTasks[2]!), true, 'task 02 is solved first (as `pnpm course solution 2` checks it)');
+  const io = recorder();
+  t.equal(await verify(course, io), 0);
+  t.match(io.out(), /✗ Task 00: add two numbers/);
+  t.match(io.out(), /\n1\/3 /, 'task 02 is counted done');
 });

@@ -1,6 +1,6 @@
 import t from 'tap';
 import type { MarkerError} from '../src/markers.ts';
-import { mayHaveMarkers, parseMarkers, regionTasks, render } from '../src/markers.ts';
+import { mayHaveMarkers, parseMarkers, regionTasks, render, solutionOf, stubOf } from '../src/markers.ts';
 import { M } from './fixtures/course.ts';
 
 const known = new Set([0, 1, 2, 3, 21]);
@@ -34,6 +34,14 @@ t.test('regions nest: a later task inside an earlier solution', async (t) => {
   t.match(source.regions[0], { task: 1, start: 1, stub: 9, end: 14, children: [{ task: 21, start: 3, stub: 5, end: 7, children: [] }] });
   t.match(source.regions[1], { task: 2, stub: null });
   t.same([...regionTasks(source)].sort((a, b) => a - b), [1, 2, 21]);
+});
+
+t.test('a region without a stub: its solution is all its lines, its stub is empty', async (t) => {
+  const source = parse(nested);
+  const helper = source.regions[1]!;
+  t.same(solutionOf(source, helper, () => true), ['function helper() {}']);
+  t.same(stubOf(source, helper), []);
+  t.same(stubOf(source, source.regions[0]!), ["  throw new TaskNotDoneError(1, 'write f');", '', '    indented();', ''], 'a stub is uncommented, its indentation kept');
 });
 
 t.test('rendering keeps solved solutions and replaces the rest by their stubs', async (t) => {

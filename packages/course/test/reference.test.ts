@@ -100,3 +100,14 @@ t.test('reset and solution say what is wrong with a workspace they cannot read',
   await t.rejects(solution(course, recorder(), fixtureTasks[0]!, { passed: true }), /packages\/demo\/src\/math\.ts is gone: task 00 has code there/);
   await t.rejects(reset({ ...course, tasks: [...fixtureTasks, { ...fixtureTasks[0]!, id: 7 }] }, recorder(), { ...fixtureTasks[0]!, id: 7 }), /task 07 has no region in the course's sources/);
 });
+
+t.test('reset of a task whose code all sits inside an earlier task changes no file', async (t) => {
+  const course = await makeFixture(t, { files: { 'packages/demo/src/nested.ts': NESTED, 'packages/demo/src/greet.ts': 'export const greet = (name: string) => name;\n', 'scripts/version.ts': '' } });
+  const dir = await mkdtemp(join(tmpdir(), 'hallpass-reference-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  await createWorkspace(course, dir, recorder(), { git: false });
+  const io = recorder(dir);
+  t.equal(await reset({ root: dir, tasks: fixtureTasks }, io, fixtureTasks[2]!), 0);
+  t.match(io.out(), /^packages\/demo\/src\/nested\.ts: this task's code sits inside task 01's/);
+  t.match(io.out(), /Task 02 is back to its stub \(nothing to change in your files\); `git diff` shows what changed\.\n$/);
+});
