@@ -37,7 +37,7 @@ export interface AppOptions {
   security?: Partial<Omit<SecuritySettings, 'rateLimits'>> & { rateLimits?: Partial<RateLimits>; redisPrefix?: string } | undefined;
   /** Fastify's server options (timeouts, the `http` server's settings), from `serverOptions(config)` in the server. */
   server?: FastifyHttpOptions<Server>;
-  /** A Redis server that readiness (`/readyz`) checks too; off when absent. */
+  /** A Redis server that readiness (`/readyz`) checks; off when absent. Rate limits use `security.redisUrl` (the server passes REDIS_URL to both). */
   redisUrl?: string | undefined;
 }
 
@@ -59,7 +59,7 @@ export async function app(instance: FastifyInstance, options: AppOptions): Promi
   await instance.register(cookies, { profile: options.profile });
   await instance.register(csrf, { publicOrigin: security.publicOrigin });
   await instance.register(audit);
-  await instance.register(rateLimits, { limits: security.rateLimits, redisUrl: security.redisUrl ?? options.redisUrl, redisPrefix: security.redisPrefix });
+  await instance.register(rateLimits, { limits: security.rateLimits, redisUrl: security.redisUrl, redisPrefix: security.redisPrefix });
   await instance.register(swagger, { docs: security.docs ?? options.profile !== 'production' });
   await instance.register(tryPage, { profile: options.profile ?? 'course' });
   // ---- end of the given infrastructure ----
