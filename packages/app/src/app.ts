@@ -41,7 +41,7 @@ export interface AppOptions {
   clock?: (() => Date) | undefined;
   /** Fastify's server options (timeouts, the `http` server's settings), from `serverOptions(config)` in the server. */
   server?: FastifyHttpOptions<Server>;
-  /** A Redis server that readiness (`/readyz`) checks too; off when absent. */
+  /** A Redis server that readiness (`/readyz`) checks; off when absent. Rate limits use `security.redisUrl` (the server passes REDIS_URL to both). */
   redisUrl?: string | undefined;
 }
 

@@ -42,10 +42,10 @@ export function redactPath(path: string): string {
 /** Fastify's logger setting with the service's redaction added; `false` stays off. */
 export function loggerOptions(logger: NonNullable<FastifyServerOptions['logger']>): FastifyServerOptions['logger'] {
   if (logger === false) return false;
-  const given = logger === true ? {} : logger;
+  const given: Exclude<typeof logger, boolean> = logger === true ? {} : logger;
   return {
     ...given,
     redact: { paths: redactedPaths, censor: '[redacted]' },
-    serializers: { ...(typeof given === 'object' ? given.serializers : undefined), req: serializeRequest },
+    serializers: { ...given.serializers, req: serializeRequest },
   };
 }

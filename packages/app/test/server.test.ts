@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
+import { isolatedTarget } from '@hallpass/db/testing';
 import { tsLoader } from './fixtures/spawn.ts';
 
 const launcher = fileURLToPath(new URL('../bin/start.mjs', import.meta.url));
@@ -50,6 +51,17 @@ async function tempDir(t: { teardown(fn: () => unknown): void }): Promise<string
   return dir;
 }
 
+/**
+ * A database of the test's own, for tests about something other than the embedded
+ * database: PostgreSQL when DATABASE_URL is set (much faster to start than a fresh
+ * embedded one), else an embedded database in a temporary folder.
+ */
+async function ownDatabase(t: Parameters<typeof isolatedTarget>[0]): Promise<Record<string, string>> {
+  const target = await isolatedTarget(t);
+  /* c8 ignore next - which branch runs depends on DATABASE_URL */
+  return target.connection === undefined ? { HALLPASS_DATA_DIR: target.dataDir ?? '' } : { DATABASE_URL: target.connection };
+}
+
 t.test('the server starts on a fresh data folder, answers GET /, and stops cleanly on SIGTERM', async (t) => {
   const dataDir = join(await tempDir(t), 'data');
   const server = startServer(t, { HALLPASS_DATA_DIR: dataDir });
@@ -83,16 +95,16 @@ t.test('a port already taken is a clear error, and the data folder is released',
   await once(blocker, 'listening');
   t.teardown(() => blocker.close());
   const port = (blocker.address() as { port: number }).port;
-  const dataDir = join(await tempDir(t), 'data');
-  const server = startServer(t, { PORT: String(port), HALLPASS_DATA_DIR: dataDir });
+  const database = await ownDatabase(t);
+  const server = startServer(t, { PORT: String(port), ...database });
   await t.rejects(server.listening, /exited with 1/);
   t.match(server.output(), /hallpass cannot start: the port is already in use/);
-  await t.rejects(access(join(dataDir, 'hallpass.lock')), 'the lock was released');
+  /* c8 ignore next - only the embedded database has a lock file */
+  if (database.HALLPASS_DATA_DIR !== undefined) await t.rejects(access(join(database.HALLPASS_DATA_DIR, 'hallpass.lock')), 'the lock was released');
 });
 
 t.test('`pnpm start`\'s launcher (bin/start.mjs) runs the same server', async (t) => {
-  const dataDir = join(await tempDir(t), 'data');
-  const server = startServer(t, { HALLPASS_DATA_DIR: dataDir }, 'launcher');
+  const server = startServer(t, await ownDatabase(t), 'launcher');
   const base = await server.listening;
   t.same(await (await fetch(`${base}/`)).json(), { message: 'Bienvenue' });
   server.child.kill('SIGTERM');
@@ -102,7 +114,7 @@ t.test('`pnpm start`\'s launcher (bin/start.mjs) runs the same server', async (t
 
 t.test('an address the machine does not have is reported as it is', async (t) => {
   // 192.0.2.1 is TEST-NET-1 (RFC 5737): never assigned to a real interface.
-  const server = startServer(t, { HOST: '192.0.2.1' });
+  const server = startServer(t, { HOST: '192.0.2.1', ...(await ownDatabase(t)) });
   await t.rejects(server.listening, /exited with 1/);
   t.match(server.output(), /hallpass cannot start: Error: listen EADDRNOTAVAIL/);
 });

@@ -87,3 +87,34 @@ t.test('the limits map onto Fastify\'s and Node\'s settings', async (t) => {
   const options = serverOptions({ requestTimeoutMs: 10_000, headersTimeoutMs: 5_000, keepAliveTimeoutMs: 65_000, idleTimeoutMs: 30_000 });
   t.match(options, { requestTimeout: 10_000, connectionTimeout: 30_000, keepAliveTimeout: 65_000, http: { headersTimeout: 5_000, connectionsCheckingInterval: 1_000 } });
 });
+
+t.test('the client-error handler answers only a connection that can still hear it', async (t) => {
+  const { clientErrorHandler } = serverOptions(limits);
+  if (clientErrorHandler === undefined) throw new Error('serverOptions sets no clientErrorHandler');
+  const warnings: unknown[] = [];
+  const log = { warn: (...args: unknown[]) => warnings.push(args) };
+  const fakeSocket = (state: { destroyed: boolean; writable: boolean }) => {
+    const socket = { ...state, remoteAddress: '127.0.0.1', written: [] as string[], destroyCalls: 0 };
+    return Object.assign(socket, {
+      write: (text: string) => socket.written.push(text),
+      destroy: () => socket.destroyCalls++,
+    });
+  };
+  const handle = (code: string, socket: ReturnType<typeof fakeSocket>) =>
+    clientErrorHandler.call({ log } as never, Object.assign(new Error('client error'), { code }) as never, socket as never);
+
+  // A reset reaches the handler on a socket Node has not destroyed yet: nobody to answer.
+  const reset = fakeSocket({ destroyed: false, writable: true });
+  handle('ECONNRESET', reset);
+  t.same([reset.written, reset.destroyCalls, warnings.length], [[], 0, 0], 'reset: nothing written, nothing logged');
+
+  // Any other error on a socket that is already gone: likewise.
+  const gone = fakeSocket({ destroyed: true, writable: false });
+  handle('HPE_INVALID_METHOD', gone);
+  t.same([gone.written, gone.destroyCalls, warnings.length], [[], 0, 0], 'destroyed socket: nothing written, nothing logged');
+
+  // A socket the client has half-closed can no longer be written to: logged and closed, no answer.
+  const halfClosed = fakeSocket({ destroyed: false, writable: false });
+  handle('HPE_INVALID_METHOD', halfClosed);
+  t.same([halfClosed.written, halfClosed.destroyCalls, warnings.length], [[], 1, 1], 'half-closed socket: logged and closed, nothing written');
+});

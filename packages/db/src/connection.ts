@@ -186,7 +186,6 @@ export async function lockDataDir(dir: string): Promise<() => Promise<void>> {
     // Another opener is taking the stale lock over right now: see who won.
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
-  /* c8 ignore next - fifty rounds of contention on one folder */
   throw new DatabaseOpenError(`cannot lock the data folder ${dir}: too many processes are opening it at once`);
 }
 

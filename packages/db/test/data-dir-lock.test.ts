@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
 import { DB } from '@hallpass/db';
+import { lockDataDir } from '../src/connection.ts';
 
 async function tempDir(t: { teardown(fn: () => unknown): void }): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'hallpass-lock-test-'));
@@ -61,4 +62,18 @@ t.test('a data folder is created private (0700), and a lock holding no pid is st
   const again = await DB.open({ dataDir: dir });
   t.equal(await readFile(join(dir, 'hallpass.lock'), 'utf8'), String(process.pid));
   await again.close();
+});
+
+t.test('a stale lock that a live process is taking over is waited for, within bounds', async (t) => {
+  const dir = await tempDir(t);
+  const dead = spawnSync(process.execPath, ['-e', '']).pid;
+  await writeFile(join(dir, 'hallpass.lock'), String(dead));
+  // Another live process (here: this test's parent) holds the takeover claim and never finishes.
+  await writeFile(join(dir, 'hallpass.lock.takeover'), String(process.ppid));
+  await t.rejects(lockDataDir(dir), { code: 'ERR_DATABASE_OPEN', message: /too many processes are opening it at once/ });
+  // Once the claim is gone, the stale lock is taken over.
+  await rm(join(dir, 'hallpass.lock.takeover'));
+  const release = await lockDataDir(dir);
+  t.equal(await readFile(join(dir, 'hallpass.lock'), 'utf8'), String(process.pid), 'the lock is ours');
+  await release();
 });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
 import { DB, DatabaseOpenError, redact } from '@hallpass/db';
-import { pgliteSnapshot, testBackend, testDB, testKnex } from '@hallpass/db/testing';
+import { pgliteEmpty, pgliteSnapshot, testBackend, testDB, testKnex } from '@hallpass/db/testing';
 import { userMigrations } from '@hallpass/user-model';
 
 async function tempDir(t: { teardown(fn: () => unknown): void }): Promise<string> {
@@ -88,6 +88,7 @@ t.test('the migrated snapshot is built once, even by racing test files', async (
   const [a, b] = await Promise.all([pgliteSnapshot(root), pgliteSnapshot(root)]);
   t.equal(a, b);
   t.equal(await pgliteSnapshot(root), a, 'later calls reuse it');
+  t.equal(await pgliteEmpty(root), await pgliteEmpty(root), 'the empty database it was built from is kept and reused too');
   const knex = await testKnex(t, 'pglite');
   t.ok(await knex.schema.hasTable('users'), 'testKnex gives a migrated database');
 });

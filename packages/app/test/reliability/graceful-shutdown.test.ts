@@ -1,6 +1,7 @@
 /** SIGTERM with requests in flight: every accepted request is answered, then the process exits 0 within the drain limit. */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
 import { tsLoader } from '../fixtures/spawn.ts';
@@ -53,4 +54,41 @@ else
     t.equal(code, 0, 'exit status 0');
     t.ok(took < drainLimitMs, `stopped ${took} ms after the signal, within the ${drainLimitMs} ms drain limit`);
     t.match(output, /shutting down/);
+  });
+
+if (postgresUrl !== undefined)
+  t.test('a request still in flight at SHUTDOWN_TIMEOUT_MS is abandoned: the process exits 1 and says why', async (t) => {
+    const url = await postgresDatabase(t);
+    const child = spawn(process.execPath, [...tsLoader(), serverEntry], {
+      // The request limit is far beyond the drain limit, so only the drain limit can end the stuck request.
+      env: { ...process.env, HOST: '127.0.0.1', PORT: '0', DATABASE_URL: url, LOG_LEVEL: 'info', SHUTDOWN_TIMEOUT_MS: '200', HTTP_REQUEST_TIMEOUT_MS: '60000' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    t.teardown(() => {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    });
+    let output = '';
+    const waiters: Array<() => void> = [];
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      for (const wake of waiters.splice(0)) wake();
+    });
+    const until = async (test: () => boolean) => {
+      while (!test()) await new Promise<void>((resolve) => waiters.push(resolve));
+    };
+    await until(() => /Server listening at http:\/\/127\.0\.0\.1:\d+/.test(output));
+    const port = Number(/Server listening at http:\/\/127\.0\.0\.1:(\d+)/.exec(output)?.[1]);
+
+    // A sign-up whose body never finishes arriving: the request is accepted and stays in flight.
+    const socket = connect(port, '127.0.0.1');
+    t.teardown(() => socket.destroy());
+    socket.on('error', () => {});
+    await once(socket, 'connect');
+    socket.write('POST /users HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"email":');
+    await until(() => /"incoming request"/.test(output));
+    child.kill('SIGTERM');
+    const [code] = (await once(child, 'exit')) as [number | null];
+
+    t.equal(code, 1, 'exit status 1: the drain limit ran out');
+    t.match(output, /requests still in flight at the drain limit \(SHUTDOWN_TIMEOUT_MS\): exiting anyway/);
   });
