@@ -62,7 +62,6 @@ t.test('the new properties: timestamps take a Date or null; an address no accoun
   await db.updateUser(bob.id, { email: 'Bob@Example.com', canonicalEmail: 'ignored' });
   t.equal((await db.findUserBy({ email: 'bob@example.com' })).canonicalEmail, 'bob@example.com', 'the canonical email follows the email');
   // Changing an address to one another account has, up to case, is refused, and the account keeps its own.
-  const amy = await db.addUser('amy@example.com', 'hash');
   await t.rejects(db.updateUser(amy.id, { email: 'BOB@example.com' }), { code: 'ERR_EMAIL_TAKEN' });
   t.equal((await db.findUserBy({ id: amy.id })).email, 'amy@example.com', 'the refused change wrote nothing');
 });
