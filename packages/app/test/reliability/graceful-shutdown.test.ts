@@ -3,43 +3,50 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { tsLoader } from '../fixtures/spawn.ts';
 import { call, postgresDatabase, postgresUrl, skipReason, type Answer } from '../fixtures/reliability.ts';
 
 const serverEntry = fileURLToPath(new URL('../../src/server.ts', import.meta.url));
+
+/** Starts the server with `env` added, and waits until it listens: its base URL, and a way to wait for its log. */
+async function startServer(t: Test, env: Record<string, string>) {
+  const child = spawn(process.execPath, [...tsLoader(), serverEntry], {
+    env: { ...process.env, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  t.teardown(() => {
+    if (child.exitCode === null) child.kill('SIGKILL');
+  });
+  const log = { text: '' };
+  const waiters: Array<() => void> = [];
+  child.stdout.on('data', (chunk: Buffer) => {
+    log.text += chunk.toString();
+    for (const wake of waiters.splice(0)) wake();
+  });
+  /** Resolves once the server's log satisfies `test` (re-checked on every line it prints). */
+  const until = async (test: (output: string) => boolean) => {
+    while (!test(log.text)) await new Promise<void>((resolve) => waiters.push(resolve));
+  };
+  await until((output) => /Server listening at http:\/\/127\.0\.0\.1:\d+/.test(output));
+  const base = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(log.text)?.[1] ?? '';
+  return { child, log, until, base, port: Number(new URL(base).port) };
+}
 
 if (postgresUrl === undefined) t.test(skipReason, { skip: skipReason }, () => {});
 else
   t.test('requests in flight at SIGTERM all get their answer; exit 0 within SHUTDOWN_TIMEOUT_MS', async (t) => {
     const url = await postgresDatabase(t);
     const drainLimitMs = 30_000;
-    const child = spawn(process.execPath, [...tsLoader(), serverEntry], {
-      // bcrypt at cost 10 keeps each sign-up busy long enough to be in flight at the signal.
-      env: { ...process.env, HOST: '127.0.0.1', PORT: '0', DATABASE_URL: url, BCRYPT_COST: '10', LOG_LEVEL: 'info', SHUTDOWN_TIMEOUT_MS: String(drainLimitMs) },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    t.teardown(() => {
-      if (child.exitCode === null) child.kill('SIGKILL');
-    });
-    let output = '';
-    const waiters: Array<() => void> = [];
-    child.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      for (const wake of waiters.splice(0)) wake();
-    });
-    const until = async (test: () => boolean) => {
-      while (!test()) await new Promise<void>((resolve) => waiters.push(resolve));
-    };
-    await until(() => /Server listening at http:\/\/127\.0\.0\.1:\d+/.test(output));
-    const base = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1] ?? '';
+    // bcrypt at cost 10 keeps each sign-up busy long enough to be in flight at the signal.
+    const { child, log, until, base } = await startServer(t, { DATABASE_URL: url, BCRYPT_COST: '10', SHUTDOWN_TIMEOUT_MS: String(drainLimitMs) });
 
     const inFlight = 8;
     const answers: Array<Promise<Answer>> = Array.from({ length: inFlight }, (_, i) =>
       call(base, 'POST', '/users', { email: `user${i}@example.com`, password: 'pw-12345' }, undefined, drainLimitMs),
     );
     // Every request has reached a handler (the server logs each as it arrives) before the signal.
-    await until(() => (output.match(/"incoming request"/g) ?? []).length >= inFlight);
+    await until((output) => (output.match(/"incoming request"/g) ?? []).length >= inFlight);
     const signalled = Date.now();
     child.kill('SIGTERM');
     const settled = await Promise.allSettled(answers);
@@ -53,31 +60,14 @@ else
     );
     t.equal(code, 0, 'exit status 0');
     t.ok(took < drainLimitMs, `stopped ${took} ms after the signal, within the ${drainLimitMs} ms drain limit`);
-    t.match(output, /shutting down/);
+    t.match(log.text, /shutting down/);
   });
 
 if (postgresUrl !== undefined)
   t.test('a request still in flight at SHUTDOWN_TIMEOUT_MS is abandoned: the process exits 1 and says why', async (t) => {
     const url = await postgresDatabase(t);
-    const child = spawn(process.execPath, [...tsLoader(), serverEntry], {
-      // The request limit is far beyond the drain limit, so only the drain limit can end the stuck request.
-      env: { ...process.env, HOST: '127.0.0.1', PORT: '0', DATABASE_URL: url, LOG_LEVEL: 'info', SHUTDOWN_TIMEOUT_MS: '200', HTTP_REQUEST_TIMEOUT_MS: '60000' },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    t.teardown(() => {
-      if (child.exitCode === null) child.kill('SIGKILL');
-    });
-    let output = '';
-    const waiters: Array<() => void> = [];
-    child.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      for (const wake of waiters.splice(0)) wake();
-    });
-    const until = async (test: () => boolean) => {
-      while (!test()) await new Promise<void>((resolve) => waiters.push(resolve));
-    };
-    await until(() => /Server listening at http:\/\/127\.0\.0\.1:\d+/.test(output));
-    const port = Number(/Server listening at http:\/\/127\.0\.0\.1:(\d+)/.exec(output)?.[1]);
+    // The request limit is far beyond the drain limit, so only the drain limit can end the stuck request.
+    const { child, log, until, port } = await startServer(t, { DATABASE_URL: url, SHUTDOWN_TIMEOUT_MS: '200', HTTP_REQUEST_TIMEOUT_MS: '60000' });
 
     // A sign-up whose body never finishes arriving: the request is accepted and stays in flight.
     const socket = connect(port, '127.0.0.1');
@@ -85,10 +75,10 @@ if (postgresUrl !== undefined)
     socket.on('error', () => {});
     await once(socket, 'connect');
     socket.write('POST /users HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"email":');
-    await until(() => /"incoming request"/.test(output));
+    await until((output) => /"incoming request"/.test(output));
     child.kill('SIGTERM');
     const [code] = (await once(child, 'exit')) as [number | null];
 
     t.equal(code, 1, 'exit status 1: the drain limit ran out');
-    t.match(output, /requests still in flight at the drain limit \(SHUTDOWN_TIMEOUT_MS\): exiting anyway/);
+    t.match(log.text, /requests still in flight at the drain limit \(SHUTDOWN_TIMEOUT_MS\): exiting anyway/);
   });
