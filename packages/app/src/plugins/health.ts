@@ -71,14 +71,12 @@ async function check(run: () => Promise<unknown>, timeoutMs: number): Promise<St
   const late = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error('timed out')), timeoutMs);
   });
-  try {
-    await Promise.race([run(), late]);
-    return 'ok';
-  } catch {
-    return 'unavailable';
-  } finally {
-    clearTimeout(timer);
-  }
+  const outcome = await Promise.race([run(), late]).then(
+    () => 'ok' as const,
+    () => 'unavailable' as const,
+  );
+  clearTimeout(timer);
+  return outcome;
 }
 
 /**
