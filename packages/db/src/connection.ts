@@ -193,16 +193,14 @@ export async function lockDataDir(dir: string): Promise<() => Promise<void>> {
 async function createWithPid(file: string): Promise<boolean> {
   const draft = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
   await writeFile(draft, String(process.pid), { mode: 0o600 });
-  try {
-    await link(draft, file);
-    return true;
-  } catch (error) {
-    /* c8 ignore next - a folder we may not write to; root (as in CI) can write anywhere */
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    return false;
-  } finally {
-    await rm(draft, { force: true });
-  }
+  const linked = await link(draft, file).then(
+    () => true as const,
+    (error: NodeJS.ErrnoException) => error,
+  );
+  await rm(draft, { force: true });
+  /* c8 ignore next - a folder we may not write to; root (as in CI) can write anywhere */
+  if (linked !== true && linked.code !== 'EEXIST') throw linked;
+  return linked === true;
 }
 
 /** The pid a lock or claim file holds; `undefined` when it is gone or holds no pid. */
