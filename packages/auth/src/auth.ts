@@ -152,8 +152,13 @@ export class Auth {
     if (user === null) return null;
     const now = this.#clock();
     if (isSessionExpired(user, now, this.#sessionLimits)) return null;
-    // Each use restarts the idle limit.
-    await this.#db.updateUser(user.id, { sessionSeenAt: now });
+    // Each use restarts the idle limit. The write is skipped while the recorded use is
+    // recent (a thirtieth of the idle limit, a minute at most), so a busy session costs
+    // one read per request, not a read and a write; it may end that much early.
+    const precision = Math.min(60_000, (this.#sessionLimits.idle * 1000) / 30);
+    if (now.getTime() - Number(user.sessionSeenAt) >= precision) {
+      await this.#db.updateUser(user.id, { sessionSeenAt: now });
+    }
     return user;
     // #stub
     // return this.#findUser({ sessionId: hashToken(sessionId) });

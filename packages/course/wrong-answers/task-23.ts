@@ -16,7 +16,7 @@ export default [
   {
     name: 'a use does not restart the idle limit',
     file: 'packages/auth/src/auth.ts',
-    find: '    await this.#db.updateUser(user.id, { sessionSeenAt: now });\n',
+    find: '      await this.#db.updateUser(user.id, { sessionSeenAt: now });\n',
     replace: '',
   },
   {

@@ -4,6 +4,7 @@ import { once } from 'node:events';
 import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import t, { type Test } from 'tap';
+import { isolatedTarget } from '@hallpass/db/testing';
 import { tsLoader } from '../fixtures/spawn.ts';
 import { call, postgresDatabase, postgresUrl, skipReason, type Answer } from '../fixtures/reliability.ts';
 
@@ -63,22 +64,23 @@ else
     t.match(log.text, /shutting down/);
   });
 
-if (postgresUrl !== undefined)
-  t.test('a request still in flight at SHUTDOWN_TIMEOUT_MS is abandoned: the process exits 1 and says why', async (t) => {
-    const url = await postgresDatabase(t);
-    // The request limit is far beyond the drain limit, so only the drain limit can end the stuck request.
-    const { child, log, until, port } = await startServer(t, { DATABASE_URL: url, SHUTDOWN_TIMEOUT_MS: '200', HTTP_REQUEST_TIMEOUT_MS: '60000' });
+// The drain limit does not depend on the database, so this one runs on the embedded one too.
+t.test('a request still in flight at SHUTDOWN_TIMEOUT_MS is abandoned: the process exits 1 and says why', async (t) => {
+  const target = await isolatedTarget(t);
+  const database = target.connection === undefined ? { HALLPASS_DATA_DIR: target.dataDir ?? '' } : { DATABASE_URL: target.connection };
+  // The request limit is far beyond the drain limit, so only the drain limit can end the stuck request.
+  const { child, log, until, port } = await startServer(t, { ...database, SHUTDOWN_TIMEOUT_MS: '200', HTTP_REQUEST_TIMEOUT_MS: '60000' });
 
-    // A sign-up whose body never finishes arriving: the request is accepted and stays in flight.
-    const socket = connect(port, '127.0.0.1');
-    t.teardown(() => socket.destroy());
-    socket.on('error', () => {});
-    await once(socket, 'connect');
-    socket.write('POST /users HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"email":');
-    await until((output) => /"incoming request"/.test(output));
-    child.kill('SIGTERM');
-    const [code] = (await once(child, 'exit')) as [number | null];
+  // A sign-up whose body never finishes arriving: the request is accepted and stays in flight.
+  const socket = connect(port, '127.0.0.1');
+  t.teardown(() => socket.destroy());
+  socket.on('error', () => {});
+  await once(socket, 'connect');
+  socket.write('POST /users HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"email":');
+  await until((output) => /"incoming request"/.test(output));
+  child.kill('SIGTERM');
+  const [code] = (await once(child, 'exit')) as [number | null];
 
-    t.equal(code, 1, 'exit status 1: the drain limit ran out');
-    t.match(log.text, /requests still in flight at the drain limit \(SHUTDOWN_TIMEOUT_MS\): exiting anyway/);
-  });
+  t.equal(code, 1, 'exit status 1: the drain limit ran out');
+  t.match(log.text, /requests still in flight at the drain limit \(SHUTDOWN_TIMEOUT_MS\): exiting anyway/);
+});
