@@ -67,7 +67,7 @@ else
 // The drain limit does not depend on the database, so this one runs on the embedded one too.
 t.test('a request still in flight at SHUTDOWN_TIMEOUT_MS is abandoned: the process exits 1 and says why', async (t) => {
   const target = await isolatedTarget(t);
-  const database = target.connection === undefined ? { HALLPASS_DATA_DIR: target.dataDir ?? '' } : { DATABASE_URL: target.connection };
+  const database: Record<string, string> = target.connection === undefined ? { HALLPASS_DATA_DIR: target.dataDir ?? '' } : { DATABASE_URL: target.connection };
   // The request limit is far beyond the drain limit, so only the drain limit can end the stuck request.
   const { child, log, until, port } = await startServer(t, { ...database, SHUTDOWN_TIMEOUT_MS: '200', HTTP_REQUEST_TIMEOUT_MS: '60000' });
 
