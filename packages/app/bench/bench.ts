@@ -28,7 +28,7 @@ import { hashPassword, redact, verifyPassword } from '@hallpass/auth';
 import { BenchUsageError, failures, formatTable, median, parseBenchArgs, summarize, type BenchOptions, type Load, type Readiness, type RunResult } from './report.ts';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
-const builtServer = join(repoRoot, 'packages/app/dist/server.js');
+const builtServer = join(repoRoot, 'packages/app/dist/server.mjs');
 const baselineScript = fileURLToPath(new URL('./baseline.mjs', import.meta.url));
 /** Seconds a process may take to start before the bench gives up on it. */
 const START_LIMIT = 180;
@@ -123,7 +123,7 @@ async function startServer(args: string[], extraEnv: NodeJS.ProcessEnv): Promise
 
 function startService(env: Record<string, string>, options: BenchOptions): Promise<Server> {
   return startServer(
-    ['--conditions=hallpass-dist', builtServer],
+    [builtServer],
     plainEnv({ LOG_LEVEL: options.logLevel, BCRYPT_COST: String(options.bcryptCost), DATABASE_URL: '', ...env }),
   );
 }
