@@ -98,8 +98,10 @@ export interface RunResult {
   login: Load;
   /** `GET /profile` at a fixed gentle rate while logins saturate the CPU. */
   saturated: { profile: Load; login: Load };
-  /** The service's peak resident memory (VmHWM) at the end of the run. */
+  /** The peak resident memory (VmHWM) of a service started afresh for the login measurements, at their end. */
   peakRssMiB: number;
+  /** The peak resident memory of the service that served the `GET /profile` throughput test, at its end. */
+  throughputPeakRssMiB?: number;
   /** From spawning the process to its first HTTP answer: wall clock, and the CPU time the process used. */
   ready: { postgres: Readiness; pgliteNew?: Readiness; pgliteExisting?: Readiness };
 }
@@ -163,7 +165,8 @@ export function summarize(runs: readonly RunResult[]): Row[] {
     ratioRow('POST /sessions throughput (vs bcrypt ceiling)', 'req/s', (run) => run.login.rps, ceiling, 0.85),
     row('GET /profile p99 while logins saturate the CPU', 'ms', (run) => run.saturated.profile.p99, 50),
     ratioRow('POST /sessions throughput meanwhile (vs ceiling)', 'req/s', (run) => run.saturated.login.rps, ceiling),
-    row('peak RSS of the built server', 'MiB', (run) => run.peakRssMiB, 150),
+    row('peak RSS of the built server under login load', 'MiB', (run) => run.peakRssMiB, 150),
+    row('peak RSS after GET /profile throughput', 'MiB', (run) => run.throughputPeakRssMiB),
     row('start to ready, PostgreSQL', 'ms', (run) => run.ready.postgres.wallMs, 1000),
     row('  CPU time of that start', 'ms', (run) => run.ready.postgres.cpuMs),
   ];
