@@ -112,7 +112,7 @@ export const settings = {
   dbPoolMax: integer('DB_POOL_MAX', 10, 1, 1_000, 'PostgreSQL connections per instance (the embedded database always uses one)'),
   // The security track's HTTP settings (tasks 26–29), gathered in `Config.security` below.
   publicOrigin: origin('PUBLIC_ORIGIN', 'the origin browsers reach the service at behind a proxy (e.g. `https://auth.example.com`); the CSRF check accepts it besides the request\'s own'),
-  rateLimitLoginAccount: integer('RATE_LIMIT_LOGIN_ACCOUNT', 10, 0, 999_999_999, 'failed logins (and failed reset-token uses) per account per 15 minutes; `0` turns the limit off'),
+  rateLimitLoginAccount: integer('RATE_LIMIT_LOGIN_ACCOUNT', 10, 0, 999_999_999, 'failed logins (wrong current passwords at `PUT /password` included; failed reset-token uses counted apart) per account per 15 minutes; `0` turns the limit off'),
   rateLimitLoginAddress: integer('RATE_LIMIT_LOGIN_ADDRESS', 100, 0, 999_999_999, 'failed logins per client address per 15 minutes; `0` turns the limit off'),
   rateLimitResetAccount: integer('RATE_LIMIT_RESET_ACCOUNT', 5, 0, 999_999_999, 'reset-token requests per account per hour; `0` turns the limit off'),
   rateLimitSignupAddress: integer('RATE_LIMIT_SIGNUP_ADDRESS', 100, 0, 999_999_999, 'sign-ups per client address per 15 minutes; `0` turns the limit off'),
