@@ -79,7 +79,7 @@ async function userIdByEmail(app: FastifyInstance, email: unknown): Promise<numb
 export default fp(
   async (app) => {
     // #region task-29
-    // A logout (or a route of sessionRoutes) ends the session: find whose it was before the route runs.
+    // A logout (or another route of sessionRoutes) ends the session: find whose it was before the route runs.
     app.addHook('preHandler', async (request) => {
       if (!sessionRoutes.has(`${request.method} ${request.routeOptions.url}`)) return;
       const user = await app.auth.getUserFromSessionId(sessionIdOf(request));
