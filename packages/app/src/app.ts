@@ -14,6 +14,7 @@ import rateLimits from './plugins/rate-limits.ts';
 import health from './plugins/health.ts';
 import requestId from './plugins/request-id.ts';
 import swagger from './plugins/swagger.ts';
+import password from './routes/password.ts';
 import profile from './routes/profile.ts';
 import resetPassword from './routes/reset-password.ts';
 import root from './routes/root.ts';
@@ -31,9 +32,9 @@ export interface AppOptions {
   /** bcrypt's work factor for new hashes; the library's default (12) when absent. Tests use 4 to stay fast. */
   bcryptCost?: number | undefined;
   // Security track (tasks 26–29): each setting defaults to the course profile's.
-  /** `production` (NODE_ENV=production): the `__Host-` `Secure` session cookie, HTTPS-only sub-requests, no /docs by default. */
+  /** `production` (NODE_ENV=production): the `__Host-` `Secure` session cookie, HTTPS-only sub-requests, no /docs and NIST's password policy by default. */
   profile?: 'course' | 'production' | undefined;
-  /** CSRF origin, rate limits, Redis, /docs, session and reset-token expiry: what `loadConfig` reads from the environment. Tests set only what they need. */
+  /** CSRF origin, rate limits, Redis, /docs, session and reset-token expiry, password policy: what `loadConfig` reads from the environment. Tests set only what they need. */
   security?:
     | (Partial<Omit<SecuritySettings, 'rateLimits' | 'expiry'>> & { rateLimits?: Partial<RateLimits>; expiry?: Partial<Expiry>; redisPrefix?: string })
     | undefined;
@@ -53,7 +54,9 @@ export async function app(instance: FastifyInstance, options: AppOptions): Promi
   // ---- Given: the infrastructure every route relies on (add further infrastructure plugins here) ----
   const security = options.security ?? {};
   await instance.register(db, { db: options.db });
-  await instance.register(auth, { bcryptCost: options.bcryptCost, expiry: security.expiry, clock: options.clock });
+  // The password policy (task 30) follows the profile unless the settings say otherwise: NIST's rule in production.
+  const passwordPolicy = security.passwordPolicy ?? (options.profile === 'production' ? 'nist' : 'basic');
+  await instance.register(auth, { bcryptCost: options.bcryptCost, expiry: security.expiry, clock: options.clock, passwordPolicy });
   await instance.register(errors);
   await instance.register(requestId);
   await instance.register(health, { redisUrl: options.redisUrl });
@@ -80,6 +83,8 @@ export async function app(instance: FastifyInstance, options: AppOptions): Promi
   //   throw new TaskNotDoneError(6, 'register the route plugins of src/routes/ in `app` (src/app.ts), and declare `GET /` in src/routes/root.ts');
   // });
   // #endregion
+  // Given: the security track's own route, `PUT /password` (task 30); until that task is done it answers 501.
+  await instance.register(password);
 }
 
 /** A ready-to-use Fastify instance of the service: `inject()` it in tests, `listen()` it in the server. */

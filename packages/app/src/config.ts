@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import Type, { type TSchema } from 'typebox';
 import Value from 'typebox/value';
-import { DEFAULT_RESET_TOKEN_LIFETIME, DEFAULT_SESSION_ABSOLUTE_TIMEOUT, DEFAULT_SESSION_IDLE_TIMEOUT } from '@hallpass/auth';
+import { DEFAULT_RESET_TOKEN_LIFETIME, DEFAULT_SESSION_ABSOLUTE_TIMEOUT, DEFAULT_SESSION_IDLE_TIMEOUT, passwordPolicies, type PasswordPolicy } from '@hallpass/auth';
 import { HallpassError, redact, type DBOptions } from '@hallpass/db';
 
 /**
@@ -61,6 +61,12 @@ function onOff(env: string, description: string): Setting<'on' | 'off' | undefin
   return { env, schema, fallback: undefined, expected: 'on or off', description, parse: asText };
 }
 
+/** One of `values`; unset leaves the choice to the profile. */
+function byProfile<const T extends string>(env: string, values: readonly T[], description: string): Setting<T | undefined> {
+  const schema = Type.Union(values.map((value) => Type.Literal(value)), { description });
+  return { env, schema, fallback: undefined, expected: `one of ${values.join(', ')}`, description, parse: asText };
+}
+
 /** `https://auth.example.com` from `https://auth.example.com/`; anything that is not a bare http(s) origin is left as it is, for the schema to refuse. */
 function originOf(text: string): unknown {
   try {
@@ -106,11 +112,13 @@ export const settings = {
   dbPoolMax: integer('DB_POOL_MAX', 10, 1, 1_000, 'PostgreSQL connections per instance (the embedded database always uses one)'),
   // The security track's HTTP settings (tasks 26–29), gathered in `Config.security` below.
   publicOrigin: origin('PUBLIC_ORIGIN', 'the origin browsers reach the service at behind a proxy (e.g. `https://auth.example.com`); the CSRF check accepts it besides the request\'s own'),
-  rateLimitLoginAccount: integer('RATE_LIMIT_LOGIN_ACCOUNT', 10, 0, 999_999_999, 'failed logins (and failed reset-token uses) per account per 15 minutes; `0` turns the limit off'),
+  rateLimitLoginAccount: integer('RATE_LIMIT_LOGIN_ACCOUNT', 10, 0, 999_999_999, 'failed logins (wrong current passwords at `PUT /password` included; failed reset-token uses counted apart) per account per 15 minutes; `0` turns the limit off'),
   rateLimitLoginAddress: integer('RATE_LIMIT_LOGIN_ADDRESS', 100, 0, 999_999_999, 'failed logins per client address per 15 minutes; `0` turns the limit off'),
   rateLimitResetAccount: integer('RATE_LIMIT_RESET_ACCOUNT', 5, 0, 999_999_999, 'reset-token requests per account per hour; `0` turns the limit off'),
   rateLimitSignupAddress: integer('RATE_LIMIT_SIGNUP_ADDRESS', 100, 0, 999_999_999, 'sign-ups per client address per 15 minutes; `0` turns the limit off'),
   apiDocs: onOff('API_DOCS', 'serve `/docs` and `/openapi.json`: on by default in the course profile, off in production'),
+  // The password policy (task 30), in `Config.security.passwordPolicy`: the `Auth` option of the same name.
+  passwordPolicy: byProfile('PASSWORD_POLICY', passwordPolicies, 'rule for new passwords: `basic` (1 to 72 bytes, the course\'s contract) by default in the course profile, `nist` (at least 15 characters, common ones refused) in production'),
   // Expiry (task 23), in seconds, gathered in `Config.security.expiry`: the `Auth` options of the same names.
   sessionIdleTimeout: integer('SESSION_IDLE_TIMEOUT_SECONDS', DEFAULT_SESSION_IDLE_TIMEOUT, 1, ONE_YEAR, 'a session unused for this long ends (at most `SESSION_ABSOLUTE_TIMEOUT_SECONDS`)'),
   sessionAbsoluteTimeout: integer('SESSION_ABSOLUTE_TIMEOUT_SECONDS', DEFAULT_SESSION_ABSOLUTE_TIMEOUT, 1, ONE_YEAR, 'a session ends this long after the login, however busy'),
@@ -140,6 +148,10 @@ const rules: ReadonlyArray<(config: Config) => string | undefined> = [
   (c) =>
     c.sessionIdleTimeout > c.sessionAbsoluteTimeout
       ? `SESSION_IDLE_TIMEOUT_SECONDS (${c.sessionIdleTimeout}) must not exceed SESSION_ABSOLUTE_TIMEOUT_SECONDS (${c.sessionAbsoluteTimeout})`
+      : undefined,
+  (c) =>
+    c.profile === 'production' && c.security.passwordPolicy !== 'nist'
+      ? `PASSWORD_POLICY=${c.security.passwordPolicy} is refused in production: its passwords follow NIST SP 800-63B (PASSWORD_POLICY=nist)`
       : undefined,
 ];
 
@@ -217,6 +229,8 @@ export interface SecuritySettings {
   docs: boolean;
   /** How long sessions and reset tokens last. */
   expiry: Expiry;
+  /** The rule new passwords follow (`PASSWORD_POLICY`): `basic` in the course profile, `nist` in production. */
+  passwordPolicy: PasswordPolicy;
 }
 
 /** Lifetimes in seconds, named as `Auth`'s options (task 23) so they can be handed over as they are. */
@@ -241,6 +255,7 @@ type SecurityValues = Pick<
   | 'sessionIdleTimeout'
   | 'sessionAbsoluteTimeout'
   | 'resetTokenLifetime'
+  | 'passwordPolicy'
 >;
 
 function securityOf(values: SecurityValues, profile: Config['profile']): SecuritySettings {
@@ -259,5 +274,6 @@ function securityOf(values: SecurityValues, profile: Config['profile']): Securit
       sessionAbsoluteTimeout: values.sessionAbsoluteTimeout,
       resetTokenLifetime: values.resetTokenLifetime,
     },
+    passwordPolicy: values.passwordPolicy ?? (profile === 'production' ? 'nist' : 'basic'),
   };
 }

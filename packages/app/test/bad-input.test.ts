@@ -15,6 +15,8 @@ const routes: Array<{ method: 'POST' | 'PUT'; url: string; valid: Fields }> = [
   { method: 'POST', url: '/sessions', valid: { email: 'bob@example.com', password: 'b4l0u' } },
   { method: 'POST', url: '/reset_password', valid: { email: 'bob@example.com' } },
   { method: 'PUT', url: '/reset_password', valid: { email: 'bob@example.com', reset_token: 'not-issued', new_password: 'n3w' } },
+  // Without a session cookie: a valid body is a 403, so only the bad ones show here.
+  { method: 'PUT', url: '/password', valid: { current_password: 'b4l0u', new_password: 'n3w' } },
 ];
 
 /** Bob, the only account; every test checks nothing else was written. */

@@ -3,7 +3,7 @@ import t from 'tap';
 import { ConfigError, databaseOptions, defaultDataDir, defaultRateLimits, describeDatabase, loadConfig, settings } from '@hallpass/app';
 
 const defaultExpiry = { sessionIdleTimeout: 1800, sessionAbsoluteTimeout: 43_200, resetTokenLifetime: 900 };
-const courseSecurity = { publicOrigin: undefined, redisUrl: undefined, rateLimits: defaultRateLimits, docs: true, expiry: defaultExpiry };
+const courseSecurity = { publicOrigin: undefined, redisUrl: undefined, rateLimits: defaultRateLimits, docs: true, expiry: defaultExpiry, passwordPolicy: 'basic' };
 const securityDefaults = {
   publicOrigin: undefined,
   rateLimitLoginAccount: 10,
@@ -11,6 +11,7 @@ const securityDefaults = {
   rateLimitResetAccount: 5,
   rateLimitSignupAddress: 100,
   apiDocs: undefined,
+  passwordPolicy: undefined,
   ...defaultExpiry,
 };
 
@@ -72,6 +73,7 @@ t.test('the environment overrides every default', async (t) => {
     SESSION_IDLE_TIMEOUT_SECONDS: '600',
     SESSION_ABSOLUTE_TIMEOUT_SECONDS: '3600',
     RESET_TOKEN_LIFETIME_SECONDS: '300',
+    PASSWORD_POLICY: 'nist',
   });
   t.same(config, {
     host: '0.0.0.0',
@@ -92,6 +94,7 @@ t.test('the environment overrides every default', async (t) => {
     dbConnectTimeoutMs: 800,
     dbPoolMax: 4,
     ...securityDefaults,
+    passwordPolicy: 'nist',
     sessionIdleTimeout: 600,
     sessionAbsoluteTimeout: 3600,
     resetTokenLifetime: 300,
@@ -101,6 +104,7 @@ t.test('the environment overrides every default', async (t) => {
       redisUrl: 'redis://cache:6379/0',
       docs: false,
       expiry: { sessionIdleTimeout: 600, sessionAbsoluteTimeout: 3600, resetTokenLifetime: 300 },
+      passwordPolicy: 'nist',
     },
   });
   t.equal(loadConfig({ PORT: '  ', NODE_ENV: 'test' }).port, 5000, 'blank means unset');
@@ -191,6 +195,7 @@ t.test('security settings: the CSRF origin, Redis, the rate limits and /docs', a
     rateLimits: { loginFailuresPerAccount: 5, loginFailuresPerAddress: 50, resetRequestsPerAccount: 0, signUpsPerAddress: 1000 },
     docs: true,
     expiry: defaultExpiry,
+    passwordPolicy: 'nist',
   });
   t.equal(loadConfig({ API_DOCS: 'off' }).security.docs, false);
   const error = (() => {
@@ -208,4 +213,15 @@ t.test('security settings: the CSRF origin, Redis, the rate limits and /docs', a
   ]);
   t.throws(() => loadConfig({ PUBLIC_ORIGIN: 'not a url' }), { message: /PUBLIC_ORIGIN must be/ });
   t.throws(() => loadConfig({ PUBLIC_ORIGIN: 'ftp://auth.example.com' }), { message: /PUBLIC_ORIGIN must be/ });
+});
+
+t.test('the password policy: basic in the course profile, nist in production, which cannot turn it off', async (t) => {
+  t.equal(loadConfig({}).security.passwordPolicy, 'basic');
+  t.equal(loadConfig({ PASSWORD_POLICY: 'nist' }).security.passwordPolicy, 'nist', 'the course profile can try the production rule');
+  t.equal(loadConfig({ NODE_ENV: 'production' }).security.passwordPolicy, 'nist');
+  t.equal(loadConfig({ NODE_ENV: 'production', PASSWORD_POLICY: 'nist' }).security.passwordPolicy, 'nist');
+  t.same(problemsOf({ NODE_ENV: 'production', PASSWORD_POLICY: 'basic' }), [
+    'PASSWORD_POLICY=basic is refused in production: its passwords follow NIST SP 800-63B (PASSWORD_POLICY=nist)',
+  ]);
+  t.same(problemsOf({ PASSWORD_POLICY: 'strict' }), ['PASSWORD_POLICY must be one of basic, nist, got "strict"']);
 });

@@ -20,6 +20,22 @@ t.test('an account deleted between the password check and the session is a 401, 
   t.equal(response.headers['set-cookie'], undefined);
 });
 
+t.test('an account deleted between a password change and the new session: the change is answered, without a cookie', async (t) => {
+  await signUp(app, 'dora@example.com', 'b4l0u');
+  const sessionId = (await send(app, 'POST', '/sessions', { email: 'dora@example.com', password: 'b4l0u' })).cookies[0]?.value;
+  const changePassword = app.auth.changePassword.bind(app.auth);
+  app.auth.changePassword = async (email, currentPassword, newPassword) => {
+    await changePassword(email, currentPassword, newPassword);
+    await db.knex('users').whereRaw('lower(email) = lower(?)', [email]).delete();
+  };
+  t.teardown(() => {
+    app.auth.changePassword = changePassword;
+  });
+  const response = await send(app, 'PUT', '/password', { current_password: 'b4l0u', new_password: 'n3w' }, 'form', sessionId);
+  t.equal(response.statusCode, 200);
+  t.equal(response.headers['set-cookie'], undefined, 'no session for an account that is gone');
+});
+
 t.test('PUT /reset_password with an email longer than the column is a 403, not a 500', async (t) => {
   await signUp(app, 'carol@example.com', 'b4l0u');
   const token = (await send(app, 'POST', '/reset_password', { email: 'carol@example.com' })).json().reset_token as string;

@@ -90,17 +90,18 @@ async function browserTests(): Promise<void> {
 
     // Every field and button in reach of the Tab key, the skip link first.
     const reached: string[] = [];
-    for (let i = 0; i < 18; i += 1) {
+    for (let i = 0; i < 21; i += 1) {
       await page.keyboard.press('Tab');
       reached.push(await page.evaluate<string>('document.activeElement.id || document.activeElement.textContent.trim()'));
     }
     t.equal(reached[0], 'Skip to the transcript', 'the first Tab reaches the skip link');
     const controls = await page.evaluate<string[]>("[...document.querySelectorAll('input, button')].map((e) => e.id || e.textContent.trim())");
-    t.equal(controls.length, 15);
+    t.equal(controls.length, 18);
     for (const control of controls) t.ok(reached.includes(control), `${control} is reached with Tab`);
     t.ok(reached.includes('log'), 'so is the transcript, which scrolls');
     t.ok(await page.getByText('answers with the token, as the original course does').isVisible(), 'and what the course profile means');
     t.notOk(await page.getByText('meant to go to the').isVisible(), 'the production paragraph is hidden');
+    t.notOk(await page.getByText('A new password needs 15 characters').isVisible(), 'and so is the production password rule');
     await shot('page');
 
     const signUp = page.getByRole('form', { name: /Sign up/ });
@@ -137,6 +138,8 @@ async function browserTests(): Promise<void> {
     await shot('logged-in');
     // A tall window as a person sees it (docs/images/try-page.png is a copy of this one).
     await page.setViewportSize({ width: 1280, height: 1500 });
+    // From the top of the page, whichever control the Tab walk above left the window scrolled to.
+    await page.evaluate('window.scrollTo(0, 0)');
     await page.screenshot({ path: `${artifacts}flow-window.png` });
     await page.setViewportSize({ width: 1280, height: 900 });
 
@@ -208,6 +211,41 @@ async function browserTests(): Promise<void> {
     await shot('zoom-200');
   });
 
+  t.test('changing the password keeps this browser logged in, with a new session cookie', async (t) => {
+    const { context, page } = await open(browser, t);
+    const shot = screenshots(page, 'change');
+    const email = 'hedy@example.com';
+    t.equal((await app.inject({ method: 'POST', url: '/users', payload: { email, password: 'old-secret' } })).statusCode, 200, 'sign-up');
+    await page.goto(`${service}/try`);
+    const logIn = page.getByRole('form', { name: /Log in/ });
+    await logIn.getByLabel('Email').fill(email);
+    await logIn.getByLabel('Password').fill('old-secret');
+    await logIn.getByRole('button', { name: 'Log in' }).click();
+    t.equal((await exchange(page, 1)).status, '200', 'log-in');
+    const sessionCookie = async () => (await context.cookies(service)).find((c) => c.name === 'session_id')?.value;
+    const before = await sessionCookie();
+
+    const change = page.getByRole('form', { name: /Change the password/ });
+    await change.getByLabel('Current password').fill('wrong-guess');
+    await change.getByLabel('New password').fill('new-secret');
+    await change.getByRole('button', { name: 'Change the password' }).click();
+    t.equal((await exchange(page, 2)).status, '401', 'a wrong current password is a 401');
+    await change.getByLabel('Current password').fill('old-secret');
+    await change.getByRole('button', { name: 'Change the password' }).click();
+    const entry = await exchange(page, 3);
+    t.equal(entry.status, '200', 'the right one changes the password');
+    t.match(entry.text, 'current_password=********&new_password=********', 'both passwords are masked');
+    t.notMatch(entry.text, /old-secret|new-secret|wrong-guess/, 'no password appears on the page');
+    t.match(entry.text, 'this browser stays logged in');
+    const after = await sessionCookie();
+    t.ok(after !== undefined && after !== before, 'the browser holds a new session cookie');
+    await page.getByRole('button', { name: 'Show my profile' }).click();
+    t.equal((await exchange(page, 4)).status, '200', 'and is still logged in');
+    await shot('changed');
+    const old = await app.inject({ method: 'GET', url: '/profile', cookies: { session_id: before ?? '' } });
+    t.equal(old.statusCode, 403, 'the old cookie opens nothing');
+  });
+
   t.test('the page in the production profile says the token went by mail', async (t) => {
     const production = await buildApp({ db, bcryptCost: 4, profile: 'production' });
     t.teardown(() => production.close());
@@ -220,6 +258,7 @@ async function browserTests(): Promise<void> {
     await page.goto(`${url}/try`);
     t.equal(await page.locator('#profile').innerText(), 'production');
     t.ok(await page.getByText('meant to go to the').isVisible(), 'the production paragraph is shown');
+    t.ok(await page.getByText('A new password needs 15 characters').isVisible(), 'the change form says the production password rule');
     t.notOk(await page.getByText('answers with the token, as the original course does').isVisible(), 'the course one is hidden');
     const askForToken = page.getByRole('form', { name: /Forgot the password/ });
     await askForToken.getByLabel('Email').fill('grace@example.com');

@@ -40,12 +40,13 @@ t.test('every form of the flow is on the page, each field with a label', async (
     'signup: POST /users',
     'login: POST /sessions',
     'profile-form: GET /profile',
+    'change-password: PUT /password',
     'logout: DELETE /sessions',
     'reset-request: POST /reset_password',
     'reset: PUT /reset_password',
   ]);
   const inputs = [...body.matchAll(/<input id="([^"]+)"/g)].map(([, id]) => id);
-  t.equal(inputs.length, 8, 'email and password twice, an email, then email, token and new password');
+  t.equal(inputs.length, 10, 'email and password twice, the current and a new password, an email, then email, token and new password');
   for (const id of inputs) t.match(body, `<label for="${id}">`, `input ${id} has a label`);
 });
 

@@ -8,8 +8,9 @@ import {
   type User,
   type UserProps,
 } from '@hallpass/db';
-import { InvalidResetTokenError, UnknownEmailError, UserExistsError } from './errors.ts';
+import { InvalidResetTokenError, UnknownEmailError, UserExistsError, WrongPasswordError } from './errors.ts';
 import { DEFAULT_BCRYPT_COST, checkBcryptCost, checkPasswordInput, hashPassword, typeName, verifyPassword } from './password.ts';
+import { checkPasswordStrength, passwordPolicies, type PasswordPolicy } from './password-policy.ts';
 import { generateUuid, hashToken, isWellFormedToken } from './tokens.ts';
 
 export interface UpdatePasswordOptions {
@@ -28,6 +29,8 @@ export interface AuthOptions {
   resetTokenLifetime?: number;
   /** Where the time comes from; `() => new Date()` when not given. Tests pass a clock they move by hand. */
   clock?: () => Date;
+  /** The rule new passwords follow: `basic` (any 1 to 72 bytes, the course's contract) when not given, or `nist` (the production profile's). */
+  passwordPolicy?: PasswordPolicy;
 }
 
 /** The defaults of the expiry options, in seconds. */
@@ -51,6 +54,7 @@ export class Auth {
   readonly #sessionLimits: SessionLimits;
   readonly #resetTokenLifetime: number;
   readonly #clock: () => Date;
+  readonly #passwordPolicy: PasswordPolicy;
   /** A hash of a random password at the configured cost, made on first need: unknown emails are checked against it. */
   #dummyHash: Promise<string> | undefined;
 
@@ -68,6 +72,11 @@ export class Auth {
     const clock = options?.clock ?? (() => new Date());
     if (typeof clock !== 'function') throw new InvalidArgumentError(`clock must be a function returning a Date, got ${typeName(clock)}`);
     this.#clock = clock;
+    const passwordPolicy = options?.passwordPolicy ?? 'basic';
+    if (!passwordPolicies.includes(passwordPolicy)) {
+      throw new InvalidArgumentError(`passwordPolicy must be one of ${passwordPolicies.join(', ')}, got ${String(passwordPolicy)}`);
+    }
+    this.#passwordPolicy = passwordPolicy;
   }
 
   /** Saves a new user with a bcrypt hash of `password`; `UserExistsError` when the email is taken. */
@@ -75,6 +84,9 @@ export class Auth {
     // #region task-05
     checkText('email', email);
     checkPasswordInput(password);
+    // #region task-30
+    this.#checkNewPassword(password, email);
+    // #endregion
     // #region task-21
     // Insert, and let the unique index refuse a second account: a look-up first would race.
     const hashedPassword = await hashPassword(password, { cost: this.#bcryptCost });
@@ -215,6 +227,10 @@ export class Auth {
     checkPasswordInput(password);
     const { email } = options;
     if (email !== undefined) checkText('email', email);
+    // #region task-30
+    // Before the token is looked at: a refused password spends nothing.
+    this.#checkNewPassword(password, email);
+    // #endregion
     // #region task-22
     // Not a token we issue: refused before any query. Otherwise it is looked up by its digest, as stored.
     if (!isWellFormedToken(resetToken)) throw new InvalidResetTokenError();
@@ -250,6 +266,41 @@ export class Auth {
     // #stub
     // throw new TaskNotDoneError(18, 'write `Auth.updatePassword`: hash the new password and clear the reset token (only for the account `email` names, when given), or throw `InvalidResetTokenError`');
     // #endregion
+  }
+
+  /**
+   * Changes the password of the user with `email`, who proves it is them with
+   * `currentPassword` (`WrongPasswordError` otherwise, also for an unknown email,
+   * after the same bcrypt work). `newPassword` must meet the password policy.
+   * Every session of the user ends, and a pending reset token stops working.
+   */
+  async changePassword(email: string, currentPassword: string, newPassword: string): Promise<void> {
+    // #region task-30
+    checkText('email', email);
+    checkPasswordInput(currentPassword);
+    checkPasswordInput(newPassword);
+    // Whoever holds a stolen session cookie does not know the password: ask for it before anything changes.
+    const user = (await this.validLogin(email, currentPassword)) ? await this.#findUser({ email }) : null;
+    if (user === null) throw new WrongPasswordError();
+    this.#checkNewPassword(newPassword, email);
+    const hashedPassword = await hashPassword(newPassword, { cost: this.#bcryptCost });
+    // As after a reset (task 24): whoever was logged in with the old password is logged out, and an old reset link is dead.
+    await this.#db.updateUser(user.id, {
+      hashedPassword,
+      sessionId: null,
+      sessionCreatedAt: null,
+      sessionSeenAt: null,
+      resetToken: null,
+      resetCreatedAt: null,
+    });
+    // #stub
+    // throw new TaskNotDoneError(30, 'write `Auth.changePassword`: check the current password, apply the password policy, store the new hash and end the user\'s sessions');
+    // #endregion
+  }
+
+  /** A password about to be stored meets the configured policy: with `nist`, `checkPasswordStrength`'s rule; with `basic`, bcrypt's limit alone. */
+  #checkNewPassword(password: string, email?: string): void {
+    if (this.#passwordPolicy === 'nist') checkPasswordStrength(password, { email });
   }
 
   /** The user matching `criteria`, or `null`: here, finding nobody is an answer, not an error. */

@@ -1,4 +1,5 @@
 import { HallpassError } from '@hallpass/db';
+import { MIN_PASSWORD_LENGTH } from './password.ts';
 
 /** `registerUser` was given an email that is already registered (in any letter case). */
 export class UserExistsError extends HallpassError {
@@ -24,5 +25,31 @@ export class UnknownEmailError extends HallpassError {
 export class InvalidResetTokenError extends HallpassError {
   constructor() {
     super('ERR_INVALID_RESET_TOKEN', 'the reset token is not valid: it is wrong or has already been used');
+  }
+}
+
+/** Which rule of the password policy a new password breaks. */
+export type WeakPasswordRule = 'too-short' | 'too-common' | 'context';
+
+const weakPasswordMessages: Readonly<Record<WeakPasswordRule, string>> = {
+  'too-short': `password is too short: use at least ${MIN_PASSWORD_LENGTH} characters`,
+  'too-common': 'password is too common: it is on the list of passwords attackers try first',
+  context: 'password must not contain the name of the service or the part of the email before the @',
+};
+
+/** A new password breaks the password policy (production profile); `rule` says which part. The password is never echoed. */
+export class WeakPasswordError extends HallpassError {
+  readonly rule: WeakPasswordRule;
+
+  constructor(rule: WeakPasswordRule) {
+    super('ERR_WEAK_PASSWORD', weakPasswordMessages[rule]);
+    this.rule = rule;
+  }
+}
+
+/** `changePassword` was given a current password that is not the account's. */
+export class WrongPasswordError extends HallpassError {
+  constructor() {
+    super('ERR_WRONG_PASSWORD', 'the current password is wrong');
   }
 }

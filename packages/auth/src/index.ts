@@ -7,10 +7,13 @@ export {
   DEFAULT_RESET_TOKEN_LIFETIME,
 } from './auth.ts';
 export type { AuthOptions, SessionLimits, UpdatePasswordOptions } from './auth.ts';
-export { hashPassword, verifyPassword, checkPasswordInput, checkBcryptCost, DEFAULT_BCRYPT_COST, MAX_PASSWORD_BYTES } from './password.ts';
+export { hashPassword, verifyPassword, checkPasswordInput, checkBcryptCost, DEFAULT_BCRYPT_COST, MAX_PASSWORD_BYTES, MIN_PASSWORD_LENGTH } from './password.ts';
 export type { HashOptions } from './password.ts';
 export { generateUuid, hashToken, isWellFormedToken } from './tokens.ts';
-export { UserExistsError, UnknownEmailError, InvalidResetTokenError } from './errors.ts';
+export { checkPasswordStrength, contextWords, commonPasswords, passwordPolicies, SERVICE_NAME, MIN_CONTEXT_WORD_LENGTH } from './password-policy.ts';
+export type { PasswordPolicy, PasswordContext } from './password-policy.ts';
+export { UserExistsError, UnknownEmailError, InvalidResetTokenError, WeakPasswordError, WrongPasswordError } from './errors.ts';
+export type { WeakPasswordRule } from './errors.ts';
 // What the service needs from the layers below, so it can import from @hallpass/auth alone.
 export {
   DB,

@@ -22,6 +22,9 @@ export const DEFAULT_BCRYPT_COST = 12;
 /** bcrypt reads only the first 72 bytes of a password and silently ignores the rest. */
 export const MAX_PASSWORD_BYTES = 72;
 
+/** The production policy's minimum for a password that is the only factor (NIST SP 800-63B-4 §3.1.1.2), in characters. */
+export const MIN_PASSWORD_LENGTH = 15;
+
 /** bcrypt defines costs from 4 to 31; outside that range the library would silently pick another. */
 const MIN_BCRYPT_COST = 4;
 const MAX_BCRYPT_COST = 31;

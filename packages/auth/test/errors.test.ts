@@ -7,6 +7,8 @@ t.test('the errors of @hallpass/auth are HallpassErrors with stable codes', asyn
     [new auth.UserExistsError('a@b.c'), 'ERR_USER_EXISTS', 'User a@b.c already exists'],
     [new auth.UnknownEmailError('a@b.c'), 'ERR_UNKNOWN_EMAIL', 'no user is registered with the email a@b.c'],
     [new auth.InvalidResetTokenError(), 'ERR_INVALID_RESET_TOKEN', 'the reset token is not valid: it is wrong or has already been used'],
+    [new auth.WeakPasswordError('too-short'), 'ERR_WEAK_PASSWORD', 'password is too short: use at least 15 characters'],
+    [new auth.WrongPasswordError(), 'ERR_WRONG_PASSWORD', 'the current password is wrong'],
   ];
   for (const [error, code, message] of cases) {
     t.ok(error instanceof auth.HallpassError, `${error.name} is a HallpassError`);

@@ -308,6 +308,17 @@ export const tasks: readonly Task[] = [
     ],
     points: 3,
   },
+  {
+    id: 30, slug: 'password-policy', title: 'A password policy, and PUT /password to change a password', package: 'app', original: 'none: the original takes any password and can only reset one',
+    minutes: 45,
+    objectives: [
+      'Apply NIST SP 800-63B\'s password rule: a minimum length, a blocklist, no composition rules',
+      'Count a password\'s length in characters, not bytes or UTF-16 units',
+      'Check a new password wherever one is set: sign-up, reset and change',
+      'Change a password only with the current one, and end the other sessions',
+    ],
+    points: 5,
+  },
 ];
 
 /** `07` for task 7: the form ids take in file names. */

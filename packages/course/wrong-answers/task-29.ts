@@ -24,8 +24,8 @@ export default [
   {
     name: 'looks up the logout\'s user after the session is gone',
     file,
-    find: 'logoutUsers.set(request, user?.id ?? null);',
-    replace: 'logoutUsers.set(request, null);',
+    find: 'sessionUsers.set(request, user?.id ?? null);',
+    replace: 'sessionUsers.set(request, null);',
   },
   {
     name: 'writes the line in onResponse, after the client already has its answer',

@@ -12,6 +12,8 @@ export type AuditEvent =
   | 'reset.refused'
   | 'reset.used'
   | 'reset.failed'
+  | 'password.changed'
+  | 'password.change_failed'
   | 'csrf.refused'
   | 'rate_limited';
 
@@ -46,10 +48,22 @@ const eventOf: Readonly<Record<string, AuditEvent>> = {
   'POST /reset_password 403': 'reset.refused',
   'PUT /reset_password 200': 'reset.used',
   'PUT /reset_password 403': 'reset.failed',
+  // #region task-30
+  'PUT /password 200': 'password.changed',
+  'PUT /password 401': 'password.change_failed',
+  // #endregion
 };
 
-/** Whose session a logout ended, noted before the route ends it. */
-const logoutUsers = new WeakMap<FastifyRequest, number | null>();
+/** Routes that end the client's session: whose it was is noted before the route runs. */
+const sessionRoutes = new Set([
+  'DELETE /sessions',
+  // #region task-30
+  'PUT /password',
+  // #endregion
+]);
+
+/** Whose session a route of `sessionRoutes` ended, noted before the route ends it. */
+const sessionUsers = new WeakMap<FastifyRequest, number | null>();
 
 /** The id of the account `email` names, or `null`: a log line is not worth a failed request. */
 async function userIdByEmail(app: FastifyInstance, email: unknown): Promise<number | null> {
@@ -65,18 +79,18 @@ async function userIdByEmail(app: FastifyInstance, email: unknown): Promise<numb
 export default fp(
   async (app) => {
     // #region task-29
-    // A logout ends the session: find whose it was before the route runs.
+    // A logout (or another route of sessionRoutes) ends the session: find whose it was before the route runs.
     app.addHook('preHandler', async (request) => {
-      if (request.method !== 'DELETE' || request.routeOptions.url !== '/sessions') return;
+      if (!sessionRoutes.has(`${request.method} ${request.routeOptions.url}`)) return;
       const user = await app.auth.getUserFromSessionId(sessionIdOf(request));
-      logoutUsers.set(request, user?.id ?? null);
+      sessionUsers.set(request, user?.id ?? null);
     });
     // onSend, not onResponse: the line is written before the client has its answer, so the log is in the order things happened.
     app.addHook('onSend', async (request, reply) => {
       const event = eventOf[`${request.method} ${request.routeOptions.url} ${reply.statusCode}`];
       if (event === undefined) return;
-      const userId = event === 'logout'
-        ? logoutUsers.get(request)
+      const userId = sessionUsers.has(request)
+        ? sessionUsers.get(request)
         : await userIdByEmail(app, (request.body as { email?: unknown } | undefined)?.email);
       audit(request, event, { userId });
     });

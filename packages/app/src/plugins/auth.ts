@@ -1,5 +1,5 @@
 import fp from 'fastify-plugin';
-import { Auth } from '@hallpass/auth';
+import { Auth, type PasswordPolicy } from '@hallpass/auth';
 import type { Expiry } from '../config.ts';
 
 export interface AuthPluginOptions {
@@ -9,12 +9,15 @@ export interface AuthPluginOptions {
   expiry?: Partial<Expiry> | undefined;
   /** Where the time comes from; the system clock when absent. Tests pass a clock they move by hand. */
   clock?: (() => Date) | undefined;
+  /** The rule new passwords follow; the library's default (`basic`) when absent. */
+  passwordPolicy?: PasswordPolicy | undefined;
 }
 
 /** Decorates the instance with `auth`, the authentication library bound to `app.db`. */
 export default fp<AuthPluginOptions>(
   async (app, options) => {
-    app.decorate('auth', new Auth(app.db, { bcryptCost: options.bcryptCost, ...options.expiry, clock: options.clock }));
+    const { bcryptCost, clock, passwordPolicy } = options;
+    app.decorate('auth', new Auth(app.db, { bcryptCost, ...options.expiry, clock, passwordPolicy }));
   },
   { name: 'hallpass-auth', fastify: '5.x', dependencies: ['hallpass-db'] },
 );

@@ -36,6 +36,12 @@ const statusByCode: Readonly<Record<string, Mapping>> = {
   // #region task-19
   ERR_INVALID_RESET_TOKEN: { status: 403, message: 'invalid reset token: unknown, already used, or issued for another email' },
   // #endregion
+  // #region task-30
+  // The policy names the rule that was broken; the message never holds the password.
+  ERR_WEAK_PASSWORD: { status: 400 },
+  // Wrong credentials, as at login: 401 (and the failed-login limit counts it).
+  ERR_WRONG_PASSWORD: { status: 401 },
+  // #endregion
 };
 
 function sendError(reply: FastifyReply, status: number, code: string | undefined, message: string) {

@@ -4,6 +4,7 @@ import fp from 'fastify-plugin';
 import { Redis } from 'ioredis';
 import { defaultRateLimits, type RateLimits } from '../config.ts';
 import { audit } from './audit.ts';
+import { sessionIdOf } from './cookies.ts';
 
 export interface RateLimitsPluginOptions {
   /** Overrides of the default limits; `0` turns one off. */
@@ -23,12 +24,18 @@ export function accountKey(request: FastifyRequest): string {
   return typeof email === 'string' ? email.trim().normalize('NFC').toLowerCase() : '';
 }
 
+/** The account of the request's session, in the same form as `accountKey`; `''` without a valid session. */
+export async function sessionAccountKey(request: FastifyRequest): Promise<string> {
+  const user = await request.server.auth.getUserFromSessionId(sessionIdOf(request));
+  return user === null ? '' : user.email.trim().normalize('NFC').toLowerCase();
+}
+
 /** One limit: how many in which window, counted under which key, and what the client reads when over it. */
 interface Limit {
   name: string;
   max: number;
   windowMs: number;
-  key: (request: FastifyRequest) => string;
+  key: (request: FastifyRequest) => string | Promise<string>;
   message: string;
 }
 
@@ -132,20 +139,24 @@ export default fp<RateLimitsPluginOptions>(
     const everyAttempt = new Map<string, { limit: Limit; check: ReturnType<typeof app.createRateLimit> }>();
     const countEvery = (route: string, limit: Limit) => {
       if (limit.max === 0) return;
-      everyAttempt.set(route, { limit, check: app.createRateLimit({ max: limit.max, timeWindow: limit.windowMs, keyGenerator: (request) => `${limit.name}:${limit.key(request)}` }) });
+      everyAttempt.set(route, { limit, check: app.createRateLimit({ max: limit.max, timeWindow: limit.windowMs, keyGenerator: async (request) => `${limit.name}:${await limit.key(request)}` }) });
     };
     countEvery('POST /users', { name: 'signups-per-address', max: limits.signUpsPerAddress, windowMs: FIFTEEN_MINUTES, key: (r) => r.ip, message: 'too many sign-ups from this address' });
     countEvery('POST /reset_password', { name: 'reset-requests-per-account', max: limits.resetRequestsPerAccount, windowMs: ONE_HOUR, key: accountKey, message: 'too many reset requests for this account' });
 
     // Limits on failures only: taken before the attempt (so parallel guesses cannot all slip through), handed back unless it
     // failed. An attempt in flight counts until it is answered: more than the limit at once for one account is refused.
-    const failureLimits = (what: string): Limit[] => ([
-      { name: `${what}-failures-per-account`, max: limits.loginFailuresPerAccount, windowMs: FIFTEEN_MINUTES, key: accountKey, message: `too many failed ${what}s for this account` },
+    const failureLimits = (what: string, account: Limit['key'] = accountKey): Limit[] => ([
+      { name: `${what}-failures-per-account`, max: limits.loginFailuresPerAccount, windowMs: FIFTEEN_MINUTES, key: account, message: `too many failed ${what}s for this account` },
       { name: `${what}-failures-per-address`, max: limits.loginFailuresPerAddress, windowMs: FIFTEEN_MINUTES, key: (r: FastifyRequest) => r.ip, message: `too many failed ${what}s from this address` },
     ] satisfies Limit[]).filter((limit) => limit.max > 0);
     const onFailure = new Map<string, { limits: Limit[]; failure: number }>([
       ['POST /sessions', { limits: failureLimits('login'), failure: 401 }],
       ['PUT /reset_password', { limits: failureLimits('reset'), failure: 403 }],
+      // #region task-30
+      // A wrong current password is a failed login of the session's account: a stolen cookie gives no fresh guesses.
+      ['PUT /password', { limits: failureLimits('login', sessionAccountKey), failure: 401 }],
+      // #endregion
     ]);
     const taken = new WeakMap<FastifyRequest, string[]>();
 
@@ -162,7 +173,7 @@ export default fp<RateLimitsPluginOptions>(
       const keys: string[] = [];
       taken.set(request, keys);
       for (const limit of failures.limits) {
-        const key = `${limit.name}:${limit.key(request)}`;
+        const key = `${limit.name}:${await limit.key(request)}`;
         const { count, ttlMs } = await counter.take(key, limit.windowMs);
         keys.push(key);
         if (count > limit.max) return tooMany(request, reply, limit, ttlMs);
@@ -179,5 +190,5 @@ export default fp<RateLimitsPluginOptions>(
     // // No limits: a script may guess passwords and ask for reset tokens as fast as the server answers.
     // #endregion
   },
-  { name: 'hallpass-rate-limits', fastify: '5.x' },
+  { name: 'hallpass-rate-limits', fastify: '5.x', dependencies: ['hallpass-auth', 'hallpass-cookies'] },
 );

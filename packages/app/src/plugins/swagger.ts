@@ -28,7 +28,7 @@ export default fp<SwaggerPluginOptions>(
           { name: 'service', description: 'The service itself' },
           { name: 'users', description: 'Accounts' },
           { name: 'sessions', description: 'Logging in and out' },
-          { name: 'password', description: 'Resetting a forgotten password' },
+          { name: 'password', description: 'Resetting a forgotten password, changing a known one' },
         ],
         components: {
           securitySchemes: {

@@ -5,7 +5,7 @@
 const profile = document.documentElement.dataset.profile;
 
 /** Fields whose values never appear in the transcript. */
-const secretFields = new Set(['password', 'new_password']);
+const secretFields = new Set(['password', 'new_password', 'current_password']);
 const MASK = '********';
 const setCookieLine = 'Set-Cookie: withheld by the browser, whatever the answer holds: no script reads this header';
 
@@ -118,6 +118,12 @@ function record(method, path, request, response, text) {
     notes.push(
       'Logged in: the answer set the session_id cookie. The browser keeps it and sends it with the next requests, ' +
         'but it is HttpOnly: document.cookie does not show it.',
+    );
+  }
+  if (method === 'PUT' && path === '/password' && response?.status === 200) {
+    notes.push(
+      'Password changed: the service ended every session of the account, this one too, and the answer set a new ' +
+        'session_id cookie, so this browser stays logged in. Whoever holds an older cookie is logged out.',
     );
   }
 
