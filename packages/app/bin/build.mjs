@@ -13,8 +13,9 @@
 // package's folder (swagger-ui).
 import { spawnSync } from 'node:child_process';
 import { cpSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { dirname, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
@@ -46,17 +47,23 @@ const leaveInstalled = {
   },
 };
 
-/** The /try page's files sit in dist/try/, beside the bundle, no longer one folder up from its module. */
-const tryFolder = {
-  name: 'try-folder',
+/**
+ * Files found next to a module (`new URL('../try/', import.meta.url)`: the /try
+ * page, the password blocklist, the data folder) are found from the bundle's
+ * folder once bundled: each such URL is rewritten to point at the same file from
+ * there.
+ */
+const filesNextToModules = {
+  name: 'files-next-to-modules',
   setup(bundler) {
-    bundler.onLoad({ filter: /[\\/]dist[\\/]routes[\\/]try\.js$/ }, async (args) => {
-      const { readFile } = await import('node:fs/promises');
+    bundler.onLoad({ filter: /[\\/]packages[\\/][^\\/]+[\\/]dist[\\/].*\.js$/ }, async (args) => {
       const source = await readFile(args.path, 'utf8');
-      const moved = source.replace("new URL('../try/', import.meta.url)", "new URL('./try/', import.meta.url)");
-      /* c8 ignore next - only an edit to routes/try.ts's folder line gets here; the build must not guess */
-      if (moved === source) return { errors: [{ text: "routes/try.js no longer finds its folder with new URL('../try/', import.meta.url): update bin/build.mjs" }] };
-      return { contents: moved, loader: 'js' };
+      const contents = source.replace(/new URL\((['"])([^'"]+)\1, import\.meta\.url\)/g, (_match, quote, path) => {
+        const target = join(dirname(args.path), path);
+        const moved = relative(dirname(outfile), target).split('\\').join('/');
+        return `new URL(${quote}${moved.startsWith('.') ? '' : './'}${moved}${path.endsWith('/') ? '/' : ''}${quote}, import.meta.url)`;
+      });
+      return { contents, loader: 'js' };
     });
   },
 };
@@ -70,7 +77,7 @@ await build({
   target: 'node20',
   conditions: ['hallpass-dist'],
   external: absent,
-  plugins: [leaveInstalled, tryFolder],
+  plugins: [leaveInstalled, filesNextToModules],
   // The CommonJS packages in the bundle call require(); an ES module has none of its own.
   banner: { js: "import { createRequire as hallpassCreateRequire } from 'node:module'; const require = hallpassCreateRequire(import.meta.url);" },
   sourcemap: 'linked',
