@@ -4,7 +4,7 @@ export { serverOptions } from './server-options.ts';
 export { requestIdOf, redactPath, REQUEST_ID_HEADER } from './logging.ts';
 export { pingRedis } from './plugins/health.ts';
 export { migrateCommand } from './migrate-command.ts';
-export { loadConfig, ConfigError, defaultDataDir, databaseOptions, describeDatabase, settings, defaultRateLimits } from './config.ts';
+export { loadConfig, ConfigError, defaultDataDir, databaseOptions, describeDatabase, settings, defaultRateLimits, isLocalHost } from './config.ts';
 export type { Config, Setting, RateLimits, SecuritySettings, Expiry } from './config.ts';
 export { runE2E, stepNames } from './e2e.ts';
 export type { E2EOptions, E2EResult, StepResult } from './e2e.ts';
