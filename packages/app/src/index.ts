@@ -3,6 +3,8 @@ export type { AppOptions } from './app.ts';
 export { serverOptions } from './server-options.ts';
 export { requestIdOf, redactPath, REQUEST_ID_HEADER } from './logging.ts';
 export { pingRedis } from './plugins/health.ts';
+export { smtpOptions, MailNotConfiguredError } from './plugins/mail.ts';
+export type { Mail, Mailer, MailPluginOptions } from './plugins/mail.ts';
 export { migrateCommand } from './migrate-command.ts';
 export { loadConfig, ConfigError, defaultDataDir, databaseOptions, describeDatabase, settings, defaultRateLimits, isLocalHost } from './config.ts';
 export type { Config, Setting, RateLimits, SecuritySettings, Expiry } from './config.ts';

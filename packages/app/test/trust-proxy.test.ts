@@ -1,27 +1,21 @@
-import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import t from 'tap';
 import { buildApp, loadConfig, serverOptions } from '@hallpass/app';
 import { testDB, type Teardownable } from '@hallpass/db/testing';
+import { logCapture } from './fixtures/log.ts';
 
 /** The service configured from `env` as the server would be, one sign-up per client address allowed; its audit lines. */
 async function service(t: Teardownable, env: NodeJS.ProcessEnv): Promise<{ app: FastifyInstance; ips: () => unknown[] }> {
-  const lines: string[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      lines.push(...chunk.toString().split('\n').filter((line) => line !== ''));
-      done();
-    },
-  });
+  const log = logCapture();
   const app = await buildApp({
     db: await testDB(t),
     bcryptCost: 4,
-    logger: { level: 'info', stream },
+    logger: { level: 'info', stream: log.stream },
     server: serverOptions(loadConfig(env)),
     security: { rateLimits: { signUpsPerAddress: 1 } },
   });
   t.teardown(() => app.close());
-  const ips = () => lines.map((line) => JSON.parse(line) as { audit?: string; ip?: string }).filter((line) => line.audit === 'signup').map((line) => line.ip);
+  const ips = () => log.lines.filter((line) => line.audit === 'signup').map((line) => line.ip);
   return { app, ips };
 }
 
