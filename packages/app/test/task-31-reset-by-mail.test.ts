@@ -45,9 +45,10 @@ t.test('a known and an unknown email get the same answer, byte for byte, and it 
   const unknown = await send(app, 'POST', '/reset_password', { email: 'nobody@example.com' });
   t.equal(known.statusCode, 200, `a known email: 200, got ${known.statusCode} ${known.body}`);
   t.equal(unknown.statusCode, 200, `an unknown email: 200 as well, not 403, got ${unknown.statusCode} ${unknown.body}`);
-  t.same(known.json(), ANSWER, 'the body is exactly {"message": "if an account uses this email, a password-reset link has been sent to it"}: no token, no email');
   t.equal(unknown.body, known.body, 'the two bodies are the same bytes');
   t.equal(unknown.headers['content-type'], known.headers['content-type'], 'the same Content-Type');
+  // Without the production answer there is no mail to wait for.
+  if (!t.same(known.json(), ANSWER, 'the body is exactly {"message": "if an account uses this email, a password-reset link has been sent to it"}: no token, no email')) return;
   const token = tokenIn((await smtp.mailTo('ada@example.com')).text);
   t.notOk(known.body.includes(token), 'the answer does not hold the mailed token');
 });
@@ -61,7 +62,7 @@ t.test('the mail goes to the address the account was registered with, from MAIL_
     headers: { host: 'evil.example', 'x-forwarded-host': 'evil.example', 'content-type': 'application/x-www-form-urlencoded' },
     payload: 'email=grace.hopper%40Example.COM',
   });
-  t.equal(answer.statusCode, 200);
+  if (!t.same(answer.json(), ANSWER, 'the production answer')) return;
   const mail = await smtp.mailTo('Grace.Hopper@example.com');
   t.same(mail.envelope.to, ['Grace.Hopper@example.com'], 'sent to the address as registered (Grace.Hopper@example.com), not as the request spelled it');
   t.equal(mail.to, 'Grace.Hopper@example.com', 'the To header names that address too');
@@ -88,7 +89,7 @@ t.test('an unknown email gets no mail at all', async (t) => {
   await send(app, 'POST', '/reset_password', { email: 'ghost@example.com' });
   // Mails are sent in the order of the requests: once a later one has arrived, none is coming for the ghost.
   await signUp(app, 'later@example.com', 'l4t3r-pw');
-  await send(app, 'POST', '/reset_password', { email: 'later@example.com' });
+  if (!t.same((await send(app, 'POST', '/reset_password', { email: 'later@example.com' })).json(), ANSWER, 'the production answer')) return;
   await smtp.mailTo('later@example.com');
   t.same(smtp.mails.filter((mail) => mail.envelope.to.some((to) => to.toLowerCase() === 'ghost@example.com')), [], 'no mail to an address without an account');
 });
@@ -105,8 +106,7 @@ t.test('the answer does not wait for the mail server', async (t) => {
     await pending;
     return;
   }
-  t.equal(answer.statusCode, 200);
-  t.same(answer.json(), ANSWER);
+  if (!t.same(answer.json(), ANSWER, 'the production answer')) return;
   await smtp.mailTo('slow@example.com');
   t.pass('the mail went out once the server let it');
 });
@@ -120,7 +120,6 @@ t.test('the reset limit treats unknown emails as it treats known ones', async (t
   };
   t.same(await statuses('limited@example.com'), [200, 200, 200, 429], 'a known email: 3 answers, then 429');
   t.same(await statuses('unlimited@example.com'), [200, 200, 200, 429], 'an unknown email: the same');
-  await smtp.mailTo('limited@example.com');
 });
 
 t.test('the course profile keeps the contract: the token in the answer, 403 for an unknown email, no mail', async (t) => {
@@ -133,7 +132,7 @@ t.test('the course profile keeps the contract: the token in the answer, 403 for 
   t.equal((await send(course, 'POST', '/reset_password', { email: 'nobody@example.com' })).statusCode, 403);
   // The production app's mail to a later request comes after any mail the course app could have sent.
   await signUp(app, 'after-course@example.com', '4ft3r-pw');
-  await send(app, 'POST', '/reset_password', { email: 'after-course@example.com' });
+  if (!t.same((await send(app, 'POST', '/reset_password', { email: 'after-course@example.com' })).json(), ANSWER, 'the production answer')) return;
   await smtp.mailTo('after-course@example.com');
   t.same(smtp.mails.filter((mail) => mail.envelope.to.includes('course@example.com')), [], 'the course profile mails nothing');
 });
@@ -153,7 +152,7 @@ t.test('with the mail server down, the answer is the same 200, and the failure i
   await signUp(down, 'unlucky@example.com', 'unl4cky-pw');
   const answer = await send(down, 'POST', '/reset_password', { email: 'unlucky@example.com' });
   t.equal(answer.statusCode, 200, `not a 5xx: the client is not told about the mail server, got ${answer.statusCode} ${answer.body}`);
-  t.same(answer.json(), ANSWER, 'the same body as ever');
+  if (!t.same(answer.json(), ANSWER, 'the same body as ever')) return;
   const failure = await downLog.line((line) => line.level >= 50, 'no error was logged for the mail that could not be sent');
   t.ok(failure, 'the failure is logged at level error (50) or above');
   const digest = (await db.findUserBy({ email: 'unlucky@example.com' })).resetToken;
