@@ -78,7 +78,7 @@ export default fp<MailPluginOptions>(
     const { smtpUrl, from, publicOrigin } = options;
     const transport = smtpUrl === undefined ? undefined : createTransport(smtpOptions(smtpUrl));
     const missing = [smtpUrl === undefined && 'SMTP_URL', from === undefined && 'MAIL_FROM'].filter((name) => name !== false);
-    if (transport !== undefined) app.log.info({ smtp: redact(smtpUrl!), from }, 'mail goes through this SMTP server');
+    if (smtpUrl !== undefined) app.log.info({ smtp: redact(smtpUrl), from }, 'mail goes through this SMTP server');
     const inFlight = new Set<Promise<unknown>>();
 
     const mailer: Mailer = {
