@@ -174,8 +174,8 @@ export type Config = { -readonly [K in keyof Settings]: ValueOf<Settings[K]> } &
 };
 
 /**
- * What the production profile refuses to start with (OWASP ASVS 5.0 V13.1:
- * configuration checked before the service runs), each naming its setting.
+ * What the production profile refuses to start with (OWASP ASVS 5.0 V13,
+ * configuration), each problem naming its setting.
  */
 const productionRules: ReadonlyArray<(config: Config) => string | undefined> = [
   (c) => (c.bcryptCost < 10 ? `BCRYPT_COST (${c.bcryptCost}) must be at least 10 in production: each step less halves the work of guessing a stolen hash` : undefined),
@@ -217,6 +217,8 @@ export function isLocalHost(host: string): boolean {
 
 /** The host of a PostgreSQL URL when it is another machine reached without TLS; `undefined` when the URL is safe. */
 function remoteHostWithoutTls(databaseUrl: string): string | undefined {
+  // A URL too broken to read its host from cannot be shown to be safe.
+  if (!URL.canParse(databaseUrl)) return redact(databaseUrl);
   const url = new URL(databaseUrl);
   // A `host` parameter (a socket folder, usually) wins over the URL's host, as in the pg driver.
   const host = decodeURIComponent(url.searchParams.get('host') ?? url.hostname);
