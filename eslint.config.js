@@ -32,7 +32,7 @@ export default tseslint.config(
     files: ['packages/app/src/try/**/*.js'],
     languageOptions: {
       sourceType: 'module',
-      globals: { document: 'readonly', fetch: 'readonly', FormData: 'readonly', URLSearchParams: 'readonly', JSON: 'readonly' },
+      globals: { document: 'readonly', fetch: 'readonly', FormData: 'readonly', URLSearchParams: 'readonly', JSON: 'readonly', location: 'readonly', history: 'readonly' },
     },
   },
 );

@@ -10,6 +10,7 @@ import csrf from './plugins/csrf.ts';
 import db from './plugins/db.ts';
 import errors from './plugins/errors.ts';
 import headers from './plugins/headers.ts';
+import mail from './plugins/mail.ts';
 import rateLimits from './plugins/rate-limits.ts';
 import health from './plugins/health.ts';
 import requestId from './plugins/request-id.ts';
@@ -44,6 +45,8 @@ export interface AppOptions {
   server?: FastifyHttpOptions<Server>;
   /** A Redis server that readiness (`/readyz`) checks; off when absent. Rate limits use `security.redisUrl` (the server passes REDIS_URL to both). */
   redisUrl?: string | undefined;
+  /** The mail server (`SMTP_URL`) and sender (`MAIL_FROM`) of the production profile's reset mails; their links use `security.publicOrigin`. */
+  mail?: { smtpUrl?: string | undefined; from?: string | undefined } | undefined;
 }
 
 /** The largest request body accepted: the biggest legitimate one is well under 1 KiB. */
@@ -53,6 +56,7 @@ export const BODY_LIMIT = 16 * 1024;
 export async function app(instance: FastifyInstance, options: AppOptions): Promise<void> {
   // ---- Given: the infrastructure every route relies on (add further infrastructure plugins here) ----
   const security = options.security ?? {};
+  instance.decorate('profile', options.profile ?? 'course');
   await instance.register(db, { db: options.db });
   // The password policy (task 30) follows the profile unless the settings say otherwise: NIST's rule in production.
   const passwordPolicy = security.passwordPolicy ?? (options.profile === 'production' ? 'nist' : 'basic');
@@ -69,6 +73,7 @@ export async function app(instance: FastifyInstance, options: AppOptions): Promi
   await instance.register(rateLimits, { limits: security.rateLimits, redisUrl: security.redisUrl, redisPrefix: security.redisPrefix });
   await instance.register(swagger, { docs: security.docs ?? options.profile !== 'production' });
   await instance.register(tryPage, { profile: options.profile ?? 'course' });
+  await instance.register(mail, { ...options.mail, publicOrigin: security.publicOrigin });
   // ---- end of the given infrastructure ----
 
   // #region task-06
@@ -99,4 +104,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   await app(instance, options);
   return instance;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** `course` (the contract to the letter) or `production` (NODE_ENV=production): what `buildApp` was given. */
+    profile: 'course' | 'production';
+  }
 }

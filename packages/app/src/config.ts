@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import Type, { type TSchema } from 'typebox';
 import Value from 'typebox/value';
@@ -67,6 +68,46 @@ function byProfile<const T extends string>(env: string, values: readonly T[], de
   return { env, schema, fallback: undefined, expected: `one of ${values.join(', ')}`, description, parse: asText };
 }
 
+/** An optional `smtp://` or `smtps://` URL of a mail server: user info, host and port, nothing else (off when unset). */
+function smtpServer(env: string, description: string): Setting<string | undefined> {
+  const schema = Type.String({ pattern: '^smtps?://[^\\s/?#]+/?$', description });
+  const expected = 'a URL such as smtps://user:password@mail.example.com:465 or smtp://mail.example.com:587, without a path or query';
+  return { env, schema, fallback: undefined, expected, description, secret: true, parse: asUrl };
+}
+
+/** An optional sender for mails, `no-reply@example.com` or `hallpass <no-reply@example.com>` (off when unset). */
+function sender(env: string, description: string): Setting<string | undefined> {
+  const address = '[^\\s<>@",;]+@[^\\s<>@",;]+';
+  // No line break or control character: a header value that ends a line could add headers of its own.
+  const schema = Type.String({ pattern: `^(${address}|[^<>"\\x00-\\x1f\\x7f]*<${address}>)$`, description });
+  return { env, schema, fallback: undefined, expected: 'an address such as no-reply@example.com or "hallpass <no-reply@example.com>"', description, parse: asText };
+}
+
+/** Off when unset; the addresses of the proxies whose forwarding headers to believe (Fastify's `trustProxy`). */
+function proxies(env: string, description: string): Setting<string | undefined> {
+  const schema = Type.String({ minLength: 1, description });
+  const expected = 'a comma-separated list of proxy addresses and CIDR ranges, such as 10.0.0.0/8 or loopback (also linklocal, uniquelocal)';
+  return { env, schema, fallback: undefined, expected, description, parse: proxyList };
+}
+
+/** The text when it parses as a URL (`smtp://user@` does not); otherwise nothing the schema accepts. */
+const asUrl = (text: string): unknown => (URL.canParse(text) ? text : null);
+
+/** `10.0.0.1, 10.1.0.0/16` as `10.0.0.1,10.1.0.0/16` when every entry is an address or a range; else nothing the schema accepts. */
+function proxyList(text: string): unknown {
+  const entries = text.split(',').map((entry) => entry.trim());
+  return entries.every(isProxyAddress) ? entries.join(',') : null;
+}
+
+/** An IP address, a CIDR range, or one of the ranges proxy-addr names. */
+function isProxyAddress(entry: string): boolean {
+  if (entry === 'loopback' || entry === 'linklocal' || entry === 'uniquelocal') return true;
+  const [address = '', bits, ...rest] = entry.split('/');
+  const version = isIP(address);
+  if (version === 0 || rest.length > 0) return false;
+  return bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (version === 4 ? 32 : 128));
+}
+
 /** `https://auth.example.com` from `https://auth.example.com/`; anything that is not a bare http(s) origin is left as it is, for the schema to refuse. */
 function originOf(text: string): unknown {
   try {
@@ -123,6 +164,10 @@ export const settings = {
   sessionIdleTimeout: integer('SESSION_IDLE_TIMEOUT_SECONDS', DEFAULT_SESSION_IDLE_TIMEOUT, 1, ONE_YEAR, 'a session unused for this long ends (at most `SESSION_ABSOLUTE_TIMEOUT_SECONDS`)'),
   sessionAbsoluteTimeout: integer('SESSION_ABSOLUTE_TIMEOUT_SECONDS', DEFAULT_SESSION_ABSOLUTE_TIMEOUT, 1, ONE_YEAR, 'a session ends this long after the login, however busy'),
   resetTokenLifetime: integer('RESET_TOKEN_LIFETIME_SECONDS', DEFAULT_RESET_TOKEN_LIFETIME, 1, ONE_DAY, 'a reset token is refused this long after it was issued'),
+  // Reset by mail in the production profile (task 31), and the proxy in front of the service.
+  smtpUrl: smtpServer('SMTP_URL', 'the mail server that delivers reset tokens in production; `smtps://` is TLS from the start, and a `smtp://` server off this machine must offer STARTTLS'),
+  mailFrom: sender('MAIL_FROM', 'the sender of reset mails in production, e.g. `hallpass <no-reply@example.com>`'),
+  trustProxy: proxies('TRUST_PROXY', 'addresses of the proxies in front of the service, whose `X-Forwarded-For`, `-Host` and `-Proto` are believed; off when unset'),
 } satisfies Record<string, Setting<unknown>>;
 
 type Settings = typeof settings;
@@ -135,6 +180,26 @@ export type Config = { -readonly [K in keyof Settings]: ValueOf<Settings[K]> } &
   /** The security track's HTTP settings (tasks 26–29), gathered from the flat settings above. */
   security: SecuritySettings;
 };
+
+/**
+ * What the production profile refuses to start with (OWASP ASVS 5.0 V13,
+ * configuration), each problem naming its setting.
+ */
+const productionRules: ReadonlyArray<(config: Config) => string | undefined> = [
+  (c) => (c.bcryptCost < 10 ? `BCRYPT_COST (${c.bcryptCost}) must be at least 10 in production: each step less halves the work of guessing a stolen hash` : undefined),
+  (c) => (c.smtpUrl === undefined ? 'SMTP_URL must be set in production: reset tokens are mailed, never returned in the answer' : undefined),
+  (c) => (c.mailFrom === undefined ? 'MAIL_FROM must be set in production: the sender of reset mails' : undefined),
+  (c) =>
+    c.publicOrigin === undefined
+      ? 'PUBLIC_ORIGIN must be set in production: reset mails link there, never to the host a request names'
+      : c.publicOrigin.startsWith('https://')
+        ? undefined
+        : `PUBLIC_ORIGIN (${c.publicOrigin}) must be an https:// origin in production: the session cookie is Secure and reset links carry tokens`,
+  (c) => {
+    const host = c.databaseUrl === undefined ? undefined : remoteHostWithoutTls(c.databaseUrl);
+    return host === undefined ? undefined : `DATABASE_URL must ask for TLS (sslmode=require, verify-ca or verify-full, or ssl=true) in production: ${host} is not on this machine`;
+  },
+];
 
 /**
  * Rules that tie settings together, each returning a problem or nothing. A
@@ -153,7 +218,28 @@ const rules: ReadonlyArray<(config: Config) => string | undefined> = [
     c.profile === 'production' && c.security.passwordPolicy !== 'nist'
       ? `PASSWORD_POLICY=${c.security.passwordPolicy} is refused in production: its passwords follow NIST SP 800-63B (PASSWORD_POLICY=nist)`
       : undefined,
+  ...productionRules.map((rule) => (c: Config) => (c.profile === 'production' ? rule(c) : undefined)),
 ];
+
+/** Whether a host is this machine: a loopback name or address, or a Unix socket's folder. */
+export function isLocalHost(host: string): boolean {
+  const bare = host.toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  return bare === '' || bare.startsWith('/') || bare === 'localhost' || bare === '::1' || /^127(\.\d{1,3}){3}$/.test(bare);
+}
+
+/** The host of a PostgreSQL URL when it is another machine reached without TLS; `undefined` when the URL is safe. */
+function remoteHostWithoutTls(databaseUrl: string): string | undefined {
+  // A URL too broken to read its host from cannot be shown to be safe.
+  if (!URL.canParse(databaseUrl)) return redact(databaseUrl);
+  const url = new URL(databaseUrl);
+  // A `host` parameter (a socket folder, usually) wins over the URL's host, as in the pg driver.
+  const host = decodeURIComponent(url.searchParams.get('host') ?? url.hostname);
+  if (isLocalHost(host)) return undefined;
+  const sslmode = url.searchParams.get('sslmode');
+  const ssl = url.searchParams.get('ssl');
+  const tls = sslmode === null ? ssl === 'true' || ssl === '1' : ['require', 'verify-ca', 'verify-full'].includes(sslmode);
+  return tls ? undefined : host;
+}
 
 /** One or more environment variables are wrong; the message lists every one of them. */
 export class ConfigError extends HallpassError {

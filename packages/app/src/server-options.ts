@@ -3,7 +3,7 @@ import type { Socket } from 'node:net';
 import type { FastifyHttpOptions, FastifyInstance } from 'fastify';
 import type { Config } from './config.ts';
 
-type Limits = Pick<Config, 'requestTimeoutMs' | 'headersTimeoutMs' | 'keepAliveTimeoutMs' | 'idleTimeoutMs'>;
+type Limits = Pick<Config, 'requestTimeoutMs' | 'headersTimeoutMs' | 'keepAliveTimeoutMs' | 'idleTimeoutMs'> & Partial<Pick<Config, 'trustProxy'>>;
 
 /**
  * The HTTP server's limits, set on purpose rather than left to Node's defaults
@@ -18,6 +18,9 @@ export function serverOptions(config: Limits): FastifyHttpOptions<Server> {
     // A socket on which nothing moves at all is closed.
     connectionTimeout: config.idleTimeoutMs,
     keepAliveTimeout: config.keepAliveTimeoutMs,
+    // Behind a proxy (TRUST_PROXY), the client's address comes from X-Forwarded-For, so rate limits and audit
+    // lines see the client, not the proxy. Off by default: anyone can send that header.
+    trustProxy: config.trustProxy ?? false,
     http: {
       headersTimeout: config.headersTimeoutMs,
       // Node checks the two timeouts above on a timer (every 30 s by default); check often enough to honour them.

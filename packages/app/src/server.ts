@@ -17,6 +17,7 @@ async function start(config: Config) {
     security: config.security,
     server: serverOptions(config),
     redisUrl: config.redisUrl,
+    mail: { smtpUrl: config.smtpUrl, from: config.mailFrom },
   });
   app.addHook('onClose', () => db.close());
   // Past this many open connections the server refuses new ones, rather than slowing every client down.

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import t from 'tap';
-import { ConfigError, databaseOptions, defaultDataDir, defaultRateLimits, describeDatabase, loadConfig, settings } from '@hallpass/app';
+import { ConfigError, databaseOptions, defaultDataDir, defaultRateLimits, describeDatabase, isLocalHost, loadConfig, settings } from '@hallpass/app';
 
 const defaultExpiry = { sessionIdleTimeout: 1800, sessionAbsoluteTimeout: 43_200, resetTokenLifetime: 900 };
 const courseSecurity = { publicOrigin: undefined, redisUrl: undefined, rateLimits: defaultRateLimits, docs: true, expiry: defaultExpiry, passwordPolicy: 'basic' };
@@ -13,7 +13,12 @@ const securityDefaults = {
   apiDocs: undefined,
   passwordPolicy: undefined,
   ...defaultExpiry,
+  smtpUrl: undefined,
+  mailFrom: undefined,
+  trustProxy: undefined,
 };
+/** What the production profile needs besides the defaults: mail, and the public https origin its links use. */
+const mailSettings = { SMTP_URL: 'smtps://hallpass:m41l-pw@mail.example.com', MAIL_FROM: 'hallpass <no-reply@example.com>', PUBLIC_ORIGIN: 'https://auth.example.com' };
 
 function problemsOf(env: NodeJS.ProcessEnv): readonly string[] {
   try {
@@ -55,7 +60,7 @@ t.test('the environment overrides every default', async (t) => {
   const config = loadConfig({
     HOST: '0.0.0.0',
     PORT: '8080',
-    DATABASE_URL: 'postgres://app@db/hallpass',
+    DATABASE_URL: 'postgres://app@db/hallpass?sslmode=verify-full',
     HALLPASS_DATA_DIR: '/var/lib/hallpass',
     REDIS_URL: 'redis://cache:6379/0',
     LOG_LEVEL: 'warn',
@@ -74,11 +79,13 @@ t.test('the environment overrides every default', async (t) => {
     SESSION_ABSOLUTE_TIMEOUT_SECONDS: '3600',
     RESET_TOKEN_LIFETIME_SECONDS: '300',
     PASSWORD_POLICY: 'nist',
+    ...mailSettings,
+    TRUST_PROXY: '10.0.0.0/8, 127.0.0.1',
   });
   t.same(config, {
     host: '0.0.0.0',
     port: 8080,
-    databaseUrl: 'postgres://app@db/hallpass',
+    databaseUrl: 'postgres://app@db/hallpass?sslmode=verify-full',
     dataDir: '/var/lib/hallpass',
     redisUrl: 'redis://cache:6379/0',
     logLevel: 'warn',
@@ -98,9 +105,14 @@ t.test('the environment overrides every default', async (t) => {
     sessionIdleTimeout: 600,
     sessionAbsoluteTimeout: 3600,
     resetTokenLifetime: 300,
+    publicOrigin: 'https://auth.example.com',
+    smtpUrl: 'smtps://hallpass:m41l-pw@mail.example.com',
+    mailFrom: 'hallpass <no-reply@example.com>',
+    trustProxy: '10.0.0.0/8,127.0.0.1',
     profile: 'production',
     security: {
       ...courseSecurity,
+      publicOrigin: 'https://auth.example.com',
       redisUrl: 'redis://cache:6379/0',
       docs: false,
       expiry: { sessionIdleTimeout: 600, sessionAbsoluteTimeout: 3600, resetTokenLifetime: 300 },
@@ -188,6 +200,8 @@ t.test('security settings: the CSRF origin, Redis, the rate limits and /docs', a
     RATE_LIMIT_SIGNUP_ADDRESS: '1000',
     NODE_ENV: 'production',
     API_DOCS: 'on',
+    SMTP_URL: mailSettings.SMTP_URL,
+    MAIL_FROM: mailSettings.MAIL_FROM,
   });
   t.same(config.security, {
     publicOrigin: 'https://auth.example.com',
@@ -218,10 +232,107 @@ t.test('security settings: the CSRF origin, Redis, the rate limits and /docs', a
 t.test('the password policy: basic in the course profile, nist in production, which cannot turn it off', async (t) => {
   t.equal(loadConfig({}).security.passwordPolicy, 'basic');
   t.equal(loadConfig({ PASSWORD_POLICY: 'nist' }).security.passwordPolicy, 'nist', 'the course profile can try the production rule');
-  t.equal(loadConfig({ NODE_ENV: 'production' }).security.passwordPolicy, 'nist');
-  t.equal(loadConfig({ NODE_ENV: 'production', PASSWORD_POLICY: 'nist' }).security.passwordPolicy, 'nist');
-  t.same(problemsOf({ NODE_ENV: 'production', PASSWORD_POLICY: 'basic' }), [
+  t.equal(loadConfig({ NODE_ENV: 'production', ...mailSettings }).security.passwordPolicy, 'nist');
+  t.equal(loadConfig({ NODE_ENV: 'production', ...mailSettings, PASSWORD_POLICY: 'nist' }).security.passwordPolicy, 'nist');
+  t.same(problemsOf({ NODE_ENV: 'production', ...mailSettings, PASSWORD_POLICY: 'basic' }), [
     'PASSWORD_POLICY=basic is refused in production: its passwords follow NIST SP 800-63B (PASSWORD_POLICY=nist)',
   ]);
   t.same(problemsOf({ PASSWORD_POLICY: 'strict' }), ['PASSWORD_POLICY must be one of basic, nist, got "strict"']);
+});
+
+t.test('production refuses to start on unsafe settings, naming every one at once', async (t) => {
+  const error = (() => {
+    try {
+      loadConfig({ NODE_ENV: 'production', BCRYPT_COST: '9', DATABASE_URL: 'postgres://app:s3cret@db.example.com:5432/hallpass' });
+    } catch (e) {
+      return e as ConfigError;
+    }
+  })();
+  t.ok(error instanceof ConfigError, 'one ConfigError');
+  t.same(error?.problems, [
+    'BCRYPT_COST (9) must be at least 10 in production: each step less halves the work of guessing a stolen hash',
+    'SMTP_URL must be set in production: reset tokens are mailed, never returned in the answer',
+    'MAIL_FROM must be set in production: the sender of reset mails',
+    'PUBLIC_ORIGIN must be set in production: reset mails link there, never to the host a request names',
+    'DATABASE_URL must ask for TLS (sslmode=require, verify-ca or verify-full, or ssl=true) in production: db.example.com is not on this machine',
+  ]);
+  t.notMatch(error?.message, /s3cret/, 'the database password is not repeated');
+  t.same(problemsOf({ NODE_ENV: 'production', ...mailSettings, PUBLIC_ORIGIN: 'http://auth.example.com' }), [
+    'PUBLIC_ORIGIN (http://auth.example.com) must be an https:// origin in production: the session cookie is Secure and reset links carry tokens',
+  ]);
+  t.same(problemsOf({ NODE_ENV: 'production', ...mailSettings, BCRYPT_COST: '10' }), [], 'cost 10, mail and an https origin: accepted');
+  t.same(problemsOf({ BCRYPT_COST: '4', DATABASE_URL: 'postgres://app@db.example.com/hallpass' }), [], 'the course profile demands none of it');
+  t.same(problemsOf({ NODE_ENV: 'test', BCRYPT_COST: '4' }), [], 'nor does NODE_ENV=test');
+});
+
+t.test('production: a database off this machine must be reached over TLS', async (t) => {
+  const problems = (url: string) => problemsOf({ NODE_ENV: 'production', ...mailSettings, DATABASE_URL: url });
+  for (const url of [
+    'postgres://app@db.example.com/hallpass?sslmode=require',
+    'postgres://app@db.example.com/hallpass?sslmode=verify-ca',
+    'postgresql://app@db.example.com/hallpass?sslmode=verify-full',
+    'postgres://app@db.example.com/hallpass?ssl=true',
+    'postgres://app@db.example.com/hallpass?ssl=1',
+    'postgres://app@localhost/hallpass',
+    'postgres://app@127.0.0.1:5433/hallpass',
+    'postgres://app@127.1.2.3/hallpass',
+    'postgres://app@[::1]/hallpass',
+    'postgres://app@LOCALHOST/hallpass',
+    'postgres:///hallpass?host=/var/run/postgresql',
+    'postgres://%2Fvar%2Frun%2Fpostgresql/hallpass',
+  ]) {
+    t.same(problems(url), [], `${url}: accepted`);
+  }
+  for (const [url, host] of [
+    ['postgres://app@db.example.com/hallpass', 'db.example.com'],
+    ['postgres://app@db.example.com/hallpass?sslmode=prefer', 'db.example.com'],
+    ['postgres://app@db.example.com/hallpass?sslmode=no-verify', 'db.example.com'],
+    ['postgres://app@db.example.com/hallpass?sslmode=disable&ssl=true', 'db.example.com'],
+    ['postgres://app@db.example.com/hallpass?ssl=false', 'db.example.com'],
+    ['postgres://app@10.0.0.5/hallpass', '10.0.0.5'],
+    ['postgres://app@[2001:db8::1]/hallpass', '[2001:db8::1]'],
+    ['postgres://app@localhost/hallpass?host=db.example.com', 'db.example.com'],
+    ['postgres://app:s3cret@', 'postgres://***'],
+  ] as const) {
+    t.match(problems(url), [new RegExp(`^DATABASE_URL must ask for TLS .*: ${host.replace(/[.[\]*]/g, '\\$&')} is not on this machine$`)], `${url}: refused`);
+  }
+});
+
+t.test('isLocalHost: loopback names and addresses, and Unix sockets', async (t) => {
+  for (const host of ['', 'localhost', '127.0.0.1', '127.255.0.9', '::1', '[::1]', '/tmp/socket']) t.ok(isLocalHost(host), `${host} is local`);
+  for (const host of ['db', 'localhost.example.com', '128.0.0.1', '127.0.0.1.example.com', '::2', '10.0.0.1']) t.notOk(isLocalHost(host), `${host} is not`);
+});
+
+t.test('mail settings: an SMTP URL with a host and nothing after it, a sender address without line breaks', async (t) => {
+  for (const value of ['smtp://mail.example.com', 'smtps://user:p%40ss@mail.example.com:465', 'smtp://127.0.0.1:2525/', 'smtp://[::1]:25']) {
+    t.equal(loadConfig({ SMTP_URL: value }).smtpUrl, value, `SMTP_URL=${value}`);
+  }
+  for (const value of ['mail.example.com', 'http://mail.example.com', 'smtp://mail.example.com/path', 'smtp://mail.example.com?tls=off', 'smtp://user@', 'smtp://a b']) {
+    t.match(problemsOf({ SMTP_URL: value }), [/^SMTP_URL must be a URL such as smtps:\/\/user:password@mail\.example\.com:465/], `SMTP_URL=${value} is refused`);
+  }
+  t.same(problemsOf({ SMTP_URL: 'smtp://user:hunter2@mail.example.com/x' }), [
+    'SMTP_URL must be a URL such as smtps://user:password@mail.example.com:465 or smtp://mail.example.com:587, without a path or query, got "smtp://user:***@mail.example.com/x"',
+  ], 'its password is not repeated');
+  for (const value of ['no-reply@example.com', 'hallpass <no-reply@example.com>', 'Hall Pass, the service <a.b+c@mail.example.com>', '<no-reply@example.com>']) {
+    t.equal(loadConfig({ MAIL_FROM: value }).mailFrom, value, `MAIL_FROM=${value}`);
+  }
+  for (const value of ['no-reply', 'a@b@c', 'hallpass no-reply@example.com', 'x <no-reply@example.com>\r\nBcc: all@example.com', 'a@b.c, d@e.f', '"quoted" <a@b.c>']) {
+    t.match(problemsOf({ MAIL_FROM: value }), [/^MAIL_FROM must be an address such as no-reply@example\.com/], `MAIL_FROM=${JSON.stringify(value)} is refused`);
+  }
+});
+
+t.test('TRUST_PROXY: off by default; addresses, CIDR ranges and named ranges', async (t) => {
+  t.equal(loadConfig({}).trustProxy, undefined);
+  for (const [value, parsed] of [
+    ['127.0.0.1', '127.0.0.1'],
+    ['10.0.0.0/8, 192.168.1.7', '10.0.0.0/8,192.168.1.7'],
+    ['loopback,linklocal,uniquelocal', 'loopback,linklocal,uniquelocal'],
+    ['fd00::/8,::1', 'fd00::/8,::1'],
+    ['10.0.0.0/32,::/128', '10.0.0.0/32,::/128'],
+  ] as const) {
+    t.equal(loadConfig({ TRUST_PROXY: value }).trustProxy, parsed, `TRUST_PROXY=${value}`);
+  }
+  for (const value of ['true', '1', 'proxy.example.com', '10.0.0.0/33', '::/129', '10.0.0.0/8/1', '10.0.0.0/x', '10.0.0.1,,10.0.0.2']) {
+    t.match(problemsOf({ TRUST_PROXY: value }), [/^TRUST_PROXY must be a comma-separated list of proxy addresses and CIDR ranges/], `TRUST_PROXY=${value} is refused`);
+  }
 });

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
 import { isolatedTarget } from '@hallpass/db/testing';
+import { testSmtp } from './fixtures/smtp.ts';
 import { tsLoader } from './fixtures/spawn.ts';
 
 const launcher = fileURLToPath(new URL('../bin/start.mjs', import.meta.url));
@@ -117,4 +118,40 @@ t.test('an address the machine does not have is reported as it is', async (t) =>
   const server = startServer(t, { HOST: '192.0.2.1', ...(await ownDatabase(t)) });
   await t.rejects(server.listening, /exited with 1/);
   t.match(server.output(), /hallpass cannot start: Error: listen EADDRNOTAVAIL/);
+});
+
+t.test('the production profile refuses to start on unsafe settings, naming each one', async (t) => {
+  const server = startServer(t, { NODE_ENV: 'production', BCRYPT_COST: '8', DATABASE_URL: 'postgres://app:s3cret@db.example.com:5432/hallpass' });
+  await t.rejects(server.listening, /exited with 2/);
+  const output = server.output();
+  t.match(output, /hallpass cannot start: invalid configuration/);
+  for (const name of ['BCRYPT_COST', 'SMTP_URL', 'MAIL_FROM', 'PUBLIC_ORIGIN', 'DATABASE_URL']) t.match(output, new RegExp(`- ${name}( \\([^)]*\\))? must`), `${name} is named`);
+  t.notMatch(output, /s3cret/, 'the database password is not printed');
+});
+
+t.test('the production profile starts with its mail settings, mails reset tokens, and believes the proxy TRUST_PROXY names', async (t) => {
+  const smtp = await testSmtp(t);
+  const server = startServer(t, {
+    NODE_ENV: 'production',
+    BCRYPT_COST: '10',
+    SMTP_URL: smtp.url,
+    MAIL_FROM: 'hallpass <no-reply@hallpass.test>',
+    PUBLIC_ORIGIN: 'https://auth.example.com',
+    TRUST_PROXY: '127.0.0.1',
+    ...(await ownDatabase(t)),
+  });
+  const base = await server.listening;
+  const post = (path: string, fields: Record<string, string>) =>
+    fetch(`${base}${path}`, { method: 'POST', body: new URLSearchParams(fields), headers: { 'x-forwarded-for': '203.0.113.5' } });
+  t.equal((await post('/users', { email: 'prod@example.com', password: 'pr0d-passw0rd-st4g1ng' })).status, 200);
+  const answer = await post('/reset_password', { email: 'prod@example.com' });
+  t.equal(answer.status, 200);
+  t.same(await answer.json(), { message: 'if an account uses this email, a password-reset link has been sent to it' });
+  const mail = await smtp.mailTo('prod@example.com');
+  t.match(mail.text, /https:\/\/auth\.example\.com\/try#email=prod%40example\.com&reset_token=/, 'the mail links to PUBLIC_ORIGIN');
+  t.match(server.output(), /"audit":"reset\.requested".*"ip":"203\.0\.113\.5"/, 'the audit line names the client behind the proxy');
+  t.match(server.output(), /mail goes through this SMTP server/);
+  server.child.kill('SIGTERM');
+  const [code] = await once(server.child, 'exit');
+  t.equal(code, 0, 'a clean stop');
 });

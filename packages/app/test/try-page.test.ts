@@ -66,6 +66,6 @@ t.test('in the production profile the page says so, and nothing else of the conf
   const { body } = await app.inject('/try');
   t.match(body, /data-profile="production"/);
   t.match(body, /<strong id="profile">production<\/strong> profile/);
-  t.match(body, /meant to go to the\s+account's mailbox/, 'the production paragraph is there (CSS shows the one that fits)');
+  t.match(body, /the token goes to the\s+account's mailbox/, 'the production paragraph is there (CSS shows the one that fits)');
   t.notMatch(body, /bcrypt|postgres|DATABASE_URL|\.data\b|5432/i, 'no other setting reaches the page');
 });

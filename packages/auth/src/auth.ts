@@ -18,6 +18,13 @@ export interface UpdatePasswordOptions {
   email?: string;
 }
 
+/** A reset token just issued, and the address of the account it was issued to. */
+export interface IssuedResetToken {
+  /** The account's email as stored (as given at sign-up), not as the request spelled it. */
+  email: string;
+  resetToken: string;
+}
+
 export interface AuthOptions {
   /** bcrypt's cost for new password hashes, 4 to 31; 12 when not given. Tests use 4 for speed. */
   bcryptCost?: number;
@@ -213,6 +220,19 @@ export class Auth {
     // #stub
     // throw new TaskNotDoneError(16, 'write `Auth.getResetPasswordToken`: store a new uuid as the user\'s reset token and return it');
     // #endregion
+  }
+
+  /**
+   * `getResetPasswordToken` for a caller that must answer the same whether or
+   * not the email has an account: `null` for an unknown email instead of an
+   * error, and for a known one the token with the account's own address, as
+   * stored — where the token may be sent, rather than the address as typed.
+   */
+  async issueResetToken(email: string): Promise<IssuedResetToken | null> {
+    checkText('email', email);
+    const user = await this.#findUser({ email });
+    if (user === null) return null;
+    return { email: user.email, resetToken: await this.getResetPasswordToken(user.email) };
   }
 
   /**

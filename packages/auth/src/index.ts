@@ -6,7 +6,7 @@ export {
   DEFAULT_SESSION_ABSOLUTE_TIMEOUT,
   DEFAULT_RESET_TOKEN_LIFETIME,
 } from './auth.ts';
-export type { AuthOptions, SessionLimits, UpdatePasswordOptions } from './auth.ts';
+export type { AuthOptions, IssuedResetToken, SessionLimits, UpdatePasswordOptions } from './auth.ts';
 export { hashPassword, verifyPassword, checkPasswordInput, checkBcryptCost, DEFAULT_BCRYPT_COST, MAX_PASSWORD_BYTES, MIN_PASSWORD_LENGTH } from './password.ts';
 export type { HashOptions } from './password.ts';
 export { generateUuid, hashToken, isWellFormedToken } from './tokens.ts';

@@ -319,6 +319,19 @@ export const tasks: readonly Task[] = [
     ],
     points: 5,
   },
+  // The production profile: what NODE_ENV=production changes beyond tasks 26–29.
+  {
+    id: 31, slug: 'reset-by-mail', title: 'Reset by mail: one answer for every email', package: 'app', original: 'none: `get_reset_password_token()` returns the token, and 403 for an unknown email',
+    minutes: 40,
+    objectives: [
+      'Answer a reset request the same way whether or not an account uses the email',
+      'Deliver a reset token out of band, by mail, to the address the account was registered with',
+      'Send the mail without making the client wait for the mail server',
+      'Build links from the configured public origin, never from the Host header',
+      'Log a failed delivery without the token it carried',
+    ],
+    points: 5,
+  },
 ];
 
 /** `07` for task 7: the form ids take in file names. */

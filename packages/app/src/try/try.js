@@ -32,6 +32,7 @@ let count = 0;
 // A cookie without HttpOnly, which the script can read: the session cookie, next to it, stays invisible.
 document.cookie = 'try_page=visible-to-scripts; path=/try; SameSite=Strict';
 showCookies();
+fillFromResetLink();
 
 for (const form of document.querySelectorAll('form[data-path]')) {
   form.addEventListener('submit', (event) => {
@@ -157,6 +158,21 @@ function afterAnswer(form, fields, response, text) {
   } else {
     tokenNote.textContent = 'The answer carries no token: the service mailed it to the account\'s address. Paste it here from that mail.';
   }
+}
+
+/**
+ * A reset mail links here as /try#email=…&reset_token=…: the fragment, which the
+ * browser never sends anywhere. Fill the reset form from it, then take it out of
+ * the address bar and the history, where the token has nothing more to do.
+ */
+function fillFromResetLink() {
+  const fields = new URLSearchParams(location.hash.slice(1));
+  const token = fields.get('reset_token');
+  if (token === null) return;
+  document.getElementById('reset-token').value = token;
+  document.getElementById('reset-email').value = fields.get('email') ?? '';
+  tokenNote.textContent = 'Filled in from the link in the reset mail: choose a new password and send it.';
+  history.replaceState(null, '', location.pathname + location.search);
 }
 
 function showCookies() {

@@ -1,0 +1,164 @@
+import { createHash } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import t from 'tap';
+import { buildApp } from '@hallpass/app';
+import type { DB } from '@hallpass/db';
+import { testDB, type Teardownable } from '@hallpass/db/testing';
+import { send, signUp } from './fixtures/app.ts';
+import { logCapture, type LogCapture } from './fixtures/log.ts';
+import { closedPort, testSmtp, within } from './fixtures/smtp.ts';
+
+const ANSWER = { message: 'if an account uses this email, a password-reset link has been sent to it' };
+const MAIL_FROM = 'hallpass <no-reply@hallpass.test>';
+const PUBLIC_ORIGIN = 'https://auth.example.com';
+const UUID_V4 = /[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}/g;
+
+/** The service in the production profile, mailing through `smtpUrl`; reset requests limited to 3 per account. */
+async function production(t: Teardownable, smtpUrl: string, log: LogCapture): Promise<{ app: FastifyInstance; db: DB }> {
+  const db = await testDB(t);
+  const app = await buildApp({
+    db,
+    bcryptCost: 4,
+    profile: 'production',
+    logger: { level: 'info', stream: log.stream },
+    mail: { smtpUrl, from: MAIL_FROM },
+    security: { publicOrigin: PUBLIC_ORIGIN, rateLimits: { resetRequestsPerAccount: 3 } },
+  });
+  t.teardown(() => app.close());
+  return { app, db };
+}
+
+/** The one token a reset mail holds. */
+function tokenIn(text: string): string {
+  const tokens = [...new Set(text.match(UUID_V4))];
+  if (tokens.length !== 1) throw new Error(`expected one reset token (a UUID v4) in the mail, found ${tokens.length}:\n${text}`);
+  return tokens[0]!;
+}
+
+const smtp = await testSmtp(t);
+const log = logCapture();
+const { app } = await production(t, smtp.url, log);
+
+t.test('a known and an unknown email get the same answer, byte for byte, and it holds no token', async (t) => {
+  await signUp(app, 'ada@example.com', 'n0t3s-g-4-b4bb4g3');
+  const known = await send(app, 'POST', '/reset_password', { email: 'ada@example.com' });
+  const unknown = await send(app, 'POST', '/reset_password', { email: 'nobody@example.com' });
+  t.equal(known.statusCode, 200, `a known email: 200, got ${known.statusCode} ${known.body}`);
+  t.equal(unknown.statusCode, 200, `an unknown email: 200 as well, not 403, got ${unknown.statusCode} ${unknown.body}`);
+  t.equal(unknown.body, known.body, 'the two bodies are the same bytes');
+  t.equal(unknown.headers['content-type'], known.headers['content-type'], 'the same Content-Type');
+  // Without the production answer there is no mail to wait for.
+  if (!t.same(known.json(), ANSWER, 'the body is exactly {"message": "if an account uses this email, a password-reset link has been sent to it"}: no token, no email')) return;
+  const token = tokenIn((await smtp.mailTo('ada@example.com')).text);
+  t.notOk(known.body.includes(token), 'the answer does not hold the mailed token');
+});
+
+t.test('the mail goes to the address the account was registered with, from MAIL_FROM, with a link on PUBLIC_ORIGIN, and its token works', async (t) => {
+  await signUp(app, 'Grace.Hopper@example.com', 'c0b0l-1959-compiler');
+  // Typed in other letters, with a Host header of the client's choosing.
+  const answer = await app.inject({
+    method: 'POST',
+    url: '/reset_password',
+    headers: { host: 'evil.example', 'x-forwarded-host': 'evil.example', 'content-type': 'application/x-www-form-urlencoded' },
+    payload: 'email=grace.hopper%40Example.COM',
+  });
+  if (!t.same(answer.json(), ANSWER, 'the production answer')) return;
+  const mail = await smtp.mailTo('Grace.Hopper@example.com');
+  t.same(mail.envelope.to, ['Grace.Hopper@example.com'], 'sent to the address as registered (Grace.Hopper@example.com), not as the request spelled it');
+  t.equal(mail.to, 'Grace.Hopper@example.com', 'the To header names that address too');
+  t.same(mail.from, { name: 'hallpass', address: 'no-reply@hallpass.test' }, 'the From header is MAIL_FROM');
+  t.equal(mail.envelope.from, 'no-reply@hallpass.test', 'and so is the envelope sender');
+  const token = tokenIn(mail.text);
+  t.notOk(answer.body.includes(token), 'the answer does not hold the token');
+  const link = /https:\/\/auth\.example\.com\/try#\S*reset_token=\S*/.exec(mail.text)?.[0];
+  t.ok(link, `the mail links to PUBLIC_ORIGIN's /try page with the token in the fragment:\n${mail.text}`);
+  const url = new URL(link ?? PUBLIC_ORIGIN);
+  t.equal(url.search, '', 'nothing in the query string: a fragment never reaches a server, its logs or a Referer');
+  const fragment = new URLSearchParams(url.hash.slice(1));
+  t.equal(fragment.get('reset_token'), token, 'the fragment\'s reset_token is the token');
+  t.equal(fragment.get('email'), 'Grace.Hopper@example.com', 'the fragment\'s email is the account\'s address');
+  t.notOk(mail.raw.includes('evil.example'), 'nothing in the mail comes from the request\'s Host or X-Forwarded-Host');
+
+  const reset = await send(app, 'PUT', '/reset_password', { email: 'Grace.Hopper@example.com', reset_token: token, new_password: 'fl0w-m4tic-1958-sp3c' });
+  t.equal(reset.statusCode, 200, `the mailed token sets a new password, got ${reset.statusCode} ${reset.body}`);
+  const login = await send(app, 'POST', '/sessions', { email: 'Grace.Hopper@example.com', password: 'fl0w-m4tic-1958-sp3c' });
+  t.equal(login.statusCode, 200, 'the new password logs in');
+});
+
+t.test('an unknown email gets no mail at all', async (t) => {
+  await send(app, 'POST', '/reset_password', { email: 'ghost@example.com' });
+  // Mails are sent in the order of the requests: once a later one has arrived, none is coming for the ghost.
+  await signUp(app, 'later@example.com', 'l4t3r-pw-long-enough');
+  if (!t.same((await send(app, 'POST', '/reset_password', { email: 'later@example.com' })).json(), ANSWER, 'the production answer')) return;
+  await smtp.mailTo('later@example.com');
+  t.same(smtp.mails.filter((mail) => mail.envelope.to.some((to) => to.toLowerCase() === 'ghost@example.com')), [], 'no mail to an address without an account');
+});
+
+t.test('the answer does not wait for the mail server', async (t) => {
+  await signUp(app, 'slow@example.com', 'sl0w-m41l-server-x9');
+  smtp.hold();
+  t.teardown(() => smtp.release());
+  const pending = send(app, 'POST', '/reset_password', { email: 'slow@example.com' });
+  const answer = await within(pending, 10_000, 'no answer while the mail server held the mail').catch((error: Error) => error);
+  smtp.release();
+  if (answer instanceof Error) {
+    t.fail('the answer waited for the mail server: send the mail without awaiting it in the route (a slow mail server would show in the timing, and only for known emails)');
+    await pending;
+    return;
+  }
+  if (!t.same(answer.json(), ANSWER, 'the production answer')) return;
+  await smtp.mailTo('slow@example.com');
+  t.pass('the mail went out once the server let it');
+});
+
+t.test('the reset limit treats unknown emails as it treats known ones', async (t) => {
+  await signUp(app, 'limited@example.com', 'l1m1t3d-pw-r4te-c4p');
+  const statuses = async (email: string) => {
+    const found: number[] = [];
+    for (let i = 0; i < 4; i++) found.push((await send(app, 'POST', '/reset_password', { email })).statusCode);
+    return found;
+  };
+  t.same(await statuses('limited@example.com'), [200, 200, 200, 429], 'a known email: 3 answers, then 429');
+  t.same(await statuses('unlimited@example.com'), [200, 200, 200, 429], 'an unknown email: the same');
+});
+
+t.test('the course profile keeps the contract: the token in the answer, 403 for an unknown email, no mail', async (t) => {
+  const course = await buildApp({ db: await testDB(t), bcryptCost: 4, mail: { smtpUrl: smtp.url, from: MAIL_FROM }, security: { publicOrigin: PUBLIC_ORIGIN } });
+  t.teardown(() => course.close());
+  await signUp(course, 'course@example.com', 'c0urs3-pw-long-one');
+  const known = await send(course, 'POST', '/reset_password', { email: 'course@example.com' });
+  t.equal(known.statusCode, 200);
+  t.same(Object.keys(known.json()), ['email', 'reset_token'], 'the course answer: {"email", "reset_token"}');
+  t.equal((await send(course, 'POST', '/reset_password', { email: 'nobody@example.com' })).statusCode, 403);
+  // The production app's mail to a later request comes after any mail the course app could have sent.
+  await signUp(app, 'after-course@example.com', '4ft3r-pw-production');
+  if (!t.same((await send(app, 'POST', '/reset_password', { email: 'after-course@example.com' })).json(), ANSWER, 'the production answer')) return;
+  await smtp.mailTo('after-course@example.com');
+  t.same(smtp.mails.filter((mail) => mail.envelope.to.includes('course@example.com')), [], 'the course profile mails nothing');
+});
+
+t.test('no log line holds a mailed token', async (t) => {
+  t.ok(smtp.mails.length >= 5, `mails went out (${smtp.mails.length})`);
+  const all = log.text();
+  for (const mail of smtp.mails) {
+    const token = tokenIn(mail.text);
+    t.notOk(all.includes(token), `the log does not contain the token mailed to ${mail.envelope.to.join(', ')}`);
+  }
+});
+
+t.test('with the mail server down, the answer is the same 200, and the failure is logged without the token', async (t) => {
+  const downLog = logCapture();
+  const { app: down, db } = await production(t, `smtp://127.0.0.1:${await closedPort()}`, downLog);
+  await signUp(down, 'unlucky@example.com', 'unl4cky-pw-m41l-d0wn');
+  const answer = await send(down, 'POST', '/reset_password', { email: 'unlucky@example.com' });
+  t.equal(answer.statusCode, 200, `not a 5xx: the client is not told about the mail server, got ${answer.statusCode} ${answer.body}`);
+  if (!t.same(answer.json(), ANSWER, 'the same body as ever')) return;
+  const failure = await downLog.line((line) => line.level >= 50, 'no error was logged for the mail that could not be sent');
+  t.ok(failure, 'the failure is logged at level error (50) or above');
+  const digest = (await db.findUserBy({ email: 'unlucky@example.com' })).resetToken;
+  t.ok(digest, 'a token was issued');
+  const all = downLog.text();
+  const tokensLogged = [...new Set(all.match(UUID_V4))].filter((uuid) => createHash('sha256').update(uuid).digest('hex') === digest);
+  t.same(tokensLogged, [], 'no log line holds the token');
+  t.notOk(all.includes(`${PUBLIC_ORIGIN}/try#`), 'no log line holds the link');
+});
