@@ -199,6 +199,12 @@ const productionRules: ReadonlyArray<(config: Config) => string | undefined> = [
     const host = c.databaseUrl === undefined ? undefined : remoteHostWithoutTls(c.databaseUrl);
     return host === undefined ? undefined : `DATABASE_URL must ask for TLS (sslmode=require, verify-ca or verify-full, or ssl=true) in production: ${host} is not on this machine`;
   },
+  (c) => {
+    // Rate-limit keys hold email addresses: a Redis on another machine is reached over TLS (rediss://).
+    if (c.redisUrl === undefined || !c.redisUrl.startsWith('redis://')) return undefined;
+    const host = new URL(c.redisUrl).hostname;
+    return isLocalHost(host) ? undefined : `REDIS_URL must use rediss:// (TLS) in production: ${host} is not on this machine`;
+  },
 ];
 
 /**

@@ -62,7 +62,7 @@ t.test('the environment overrides every default', async (t) => {
     PORT: '8080',
     DATABASE_URL: 'postgres://app@db/hallpass?sslmode=verify-full',
     HALLPASS_DATA_DIR: '/var/lib/hallpass',
-    REDIS_URL: 'redis://cache:6379/0',
+    REDIS_URL: 'rediss://cache:6379/0',
     LOG_LEVEL: 'warn',
     NODE_ENV: 'production',
     BCRYPT_COST: '13',
@@ -87,7 +87,7 @@ t.test('the environment overrides every default', async (t) => {
     port: 8080,
     databaseUrl: 'postgres://app@db/hallpass?sslmode=verify-full',
     dataDir: '/var/lib/hallpass',
-    redisUrl: 'redis://cache:6379/0',
+    redisUrl: 'rediss://cache:6379/0',
     logLevel: 'warn',
     nodeEnv: 'production',
     bcryptCost: 13,
@@ -113,7 +113,7 @@ t.test('the environment overrides every default', async (t) => {
     security: {
       ...courseSecurity,
       publicOrigin: 'https://auth.example.com',
-      redisUrl: 'redis://cache:6379/0',
+      redisUrl: 'rediss://cache:6379/0',
       docs: false,
       expiry: { sessionIdleTimeout: 600, sessionAbsoluteTimeout: 3600, resetTokenLifetime: 300 },
       passwordPolicy: 'nist',
@@ -193,7 +193,7 @@ t.test('every setting has its row in docs/operations.md and in the README', asyn
 t.test('security settings: the CSRF origin, Redis, the rate limits and /docs', async (t) => {
   const config = loadConfig({
     PUBLIC_ORIGIN: 'https://Auth.Example.com/',
-    REDIS_URL: 'redis://cache:6379/1',
+    REDIS_URL: 'rediss://cache:6379/1',
     RATE_LIMIT_LOGIN_ACCOUNT: '5',
     RATE_LIMIT_LOGIN_ADDRESS: '50',
     RATE_LIMIT_RESET_ACCOUNT: '0',
@@ -205,7 +205,7 @@ t.test('security settings: the CSRF origin, Redis, the rate limits and /docs', a
   });
   t.same(config.security, {
     publicOrigin: 'https://auth.example.com',
-    redisUrl: 'redis://cache:6379/1',
+    redisUrl: 'rediss://cache:6379/1',
     rateLimits: { loginFailuresPerAccount: 5, loginFailuresPerAddress: 50, resetRequestsPerAccount: 0, signUpsPerAddress: 1000 },
     docs: true,
     expiry: defaultExpiry,
@@ -296,6 +296,15 @@ t.test('production: a database off this machine must be reached over TLS', async
   ] as const) {
     t.match(problems(url), [new RegExp(`^DATABASE_URL must ask for TLS .*: ${host.replace(/[.[\]*]/g, '\\$&')} is not on this machine$`)], `${url}: refused`);
   }
+});
+
+t.test('production: a Redis server off this machine must be reached over TLS', async (t) => {
+  const problems = (url: string) => problemsOf({ NODE_ENV: 'production', ...mailSettings, REDIS_URL: url });
+  for (const url of ['rediss://cache.example.com:6380', 'redis://127.0.0.1:6379', 'redis://localhost/0', 'redis://[::1]:6379']) {
+    t.same(problems(url), [], `${url}: accepted`);
+  }
+  t.same(problems('redis://:s3cret@cache.example.com:6379/0'), ['REDIS_URL must use rediss:// (TLS) in production: cache.example.com is not on this machine'], 'a plain redis:// to another machine is refused, without its password');
+  t.same(problemsOf({ REDIS_URL: 'redis://cache.example.com:6379' }), [], 'the course profile does not demand it');
 });
 
 t.test('isLocalHost: loopback names and addresses, and Unix sockets', async (t) => {
