@@ -92,6 +92,8 @@ export interface RunResult {
   profile: { baselineBefore: Load; service: Load; baselineAfter: Load };
   /** One bcrypt compare at the service's cost, timed one at a time (mean of the medians before and after the logins). */
   compareMs: number;
+  /** Compares per second with one running on every core at once. */
+  parallelCompareRate: number;
   /** The cores the service may use. */
   cores: number;
   /** `POST /sessions` alone, enough connections to keep every core hashing. */
@@ -163,6 +165,7 @@ export function summarize(runs: readonly RunResult[]): Row[] {
     ratioRow('GET /profile throughput (vs bare Fastify + pg)', 'req/s', (run) => run.profile.service.rps, baselineRps, 0.8),
     ratioRow('GET /profile p99 (vs bare Fastify + pg)', 'ms', (run) => run.profile.service.p99, baselineP99),
     ratioRow('POST /sessions throughput (vs bcrypt ceiling)', 'req/s', (run) => run.login.rps, ceiling, 0.85),
+    ratioRow('POST /sessions throughput (vs every core comparing)', 'req/s', (run) => run.login.rps, (run) => run.parallelCompareRate),
     row('GET /profile p99 while logins saturate the CPU', 'ms', (run) => run.saturated.profile.p99, 50),
     ratioRow('POST /sessions throughput meanwhile (vs ceiling)', 'req/s', (run) => run.saturated.login.rps, ceiling),
     row('peak RSS of the built server under login load', 'MiB', (run) => run.peakRssMiB, 150),

@@ -51,6 +51,7 @@ function run(overrides: Partial<RunResult> = {}): RunResult {
   return {
     profile: { baselineBefore: load(1000, 10), service: load(900, 12), baselineAfter: load(1000, 14) },
     compareMs: 250,
+    parallelCompareRate: 6,
     cores: 2,
     login: load(7.2, 600),
     saturated: { profile: load(50, 30), login: load(7, 700) },
@@ -83,6 +84,10 @@ t.test('summarize: medians of the runs, ratios within each run, targets checked'
 
   t.equal(byName.get('GET /profile p99 (vs bare Fastify + pg)')!.met, undefined, 'a figure without a target is only reported');
   t.equal(byName.get('peak RSS of the built server under login load')!.met, true);
+  const parallel = byName.get('POST /sessions throughput (vs every core comparing)')!;
+  t.equal(parallel.reference, 6, 'the compares per second with every core comparing');
+  t.equal(parallel.ratio, 1.2, 'logins against it');
+  t.equal(parallel.target, undefined, 'reported, with no target');
   t.equal(byName.get('start to ready, PostgreSQL')!.value, 800);
   t.notOk([...byName.keys()].some((name) => name.includes('PGlite')), 'no PGlite rows when it was not measured');
 });
