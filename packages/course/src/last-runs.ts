@@ -47,6 +47,8 @@ export async function keepRun(root: string, realRoot: string, result: TaskResult
     complete: execution.complete,
   };
   await mkdir(join(root, RUNS), { recursive: true });
+  // a cache, like results.json: git is told to leave the folder out
+  await writeFile(join(root, RUNS, '.gitignore'), '*\n');
   await writeFile(join(root, RUNS, `${taskNumber(result.task)}.json`), JSON.stringify(run));
 }
 

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
@@ -30,6 +30,7 @@ t.test('a task that passed is re-checked when a change can reach what its tests 
   const none = (): undefined => undefined;
   const asNow = (text: string) => (file: string) => (file === 'packages/demo/src/a.ts' ? { code: text, format: 'module' } : undefined);
   t.equal(await mustRecheck(root, root, task, files, none), false, 'nothing changed');
+  t.equal(await readFile(join(root, '.course/runs/.gitignore'), 'utf8'), '*\n', 'git leaves the kept runs out');
   t.equal(await mustRecheck(root, root, task, { ...files, 'packages/demo/src/d.ts': 'new' }, none), false, 'a file it never loaded');
   t.equal(await mustRecheck(root, root, task, { ...files, 'packages/demo/src/a.ts': 'new' }, asNow(code.replace('return 2', 'return 3'))), false, 'a function it never ran');
   t.equal(await mustRecheck(root, root, task, { ...files, 'packages/demo/src/a.ts': 'new' }, asNow(code.replace('return 1', 'return 3'))), true, 'a function it ran');
