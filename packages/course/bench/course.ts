@@ -2,6 +2,7 @@
  * `pnpm bench:course [--runs N] [--keep]`: the learner loop's waits, measured in a
  * fresh workspace made from this repository (median of N runs, 5 by default):
  *
+ * - CLI start:        `pnpm course help` (node, tsx, the course tools' modules)
  * - first verify:     `pnpm course verify` in a new workspace (task 00 fails)
  * - save, db task:    a save in task 01's file → task 01's verdict (its stub still there)
  * - save, auth task:  the same for task 04
@@ -9,16 +10,21 @@
  * - task passes:      task 01's solution saved → task 01 passes and task 02's verdict is given
  * - tap runner:       task 01's file under the tap runner, for comparison with the node runner
  *
- * Each figure is the wall time of one `course verify` (or one file run) after
- * the edit. The machine's load changes absolute figures: compare the ratios.
+ * Each verify is what a learner waits for: `node packages/course/bin/course.mjs
+ * verify` (what `pnpm course verify` starts), from its start to the verdict it
+ * prints (the "✗ Task NN" lines) and to its end, which also re-checks earlier
+ * tasks whose code changed. CPU is that of the command and every process it
+ * started (Linux only). The machine's load changes absolute figures: the load
+ * average is printed with them.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { defaultCourse, taskById } from '../src/course.ts';
-import { verify } from '../src/learner.ts';
+import { cpuSince, cpuTimes, load } from '../src/cpu.ts';
 import { render as renderSource, type MarkedSource } from '../src/markers.ts';
 import { StagedTree } from '../src/stage.ts';
 import { testFile } from '../src/manifest.ts';
@@ -32,10 +38,28 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)]!;
 }
 
-async function timed(fn: () => Promise<unknown>): Promise<number> {
+/** One wait: seconds to the verdict (or to the end, for commands without one), to the end, and CPU seconds. */
+interface Wait {
+  verdict: number;
+  done: number;
+  cpu: number | null;
+}
+
+/** Runs a command to its end, timing it and, where the system says, the CPU it and its children used. */
+async function timed(command: string, args: string[], cwd: string): Promise<Wait> {
+  const cpuBefore = await cpuTimes();
   const started = performance.now();
-  await fn();
-  return (performance.now() - started) / 1000;
+  const child = spawn(command, args, { cwd, env: { ...process.env, INIT_CWD: cwd }, stdio: ['ignore', 'pipe', 'ignore'] });
+  let output = '';
+  let verdict: number | null = null;
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    output += chunk;
+    verdict ??= /✗ Task \d+|All \d+ tasks pass/.test(output) ? performance.now() - started : null;
+  });
+  await once(child, 'close');
+  const done = performance.now() - started;
+  const cpu = cpuSince(cpuBefore, await cpuTimes()).children;
+  return { verdict: (verdict ?? done) / 1000, done: done / 1000, cpu };
 }
 
 const args = process.argv.slice(2);
@@ -43,7 +67,9 @@ const runs = Number(args[args.indexOf('--runs') + 1]) || 5;
 const course = defaultCourse();
 const dir = await mkdtemp(join(tmpdir(), 'hallpass-bench-'));
 const learner = { root: dir, tasks: course.tasks };
-process.stdout.write(`bench:course in ${dir}, median of ${runs}\n`);
+const backend = process.env.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : 'PGlite';
+process.stdout.write(`bench:course in ${dir}, median of ${runs}; test databases: ${backend}; load average ${load()}\n\n`);
+process.stdout.write(`${'figure'.padEnd(34)} ${'verdict'.padStart(8)} ${'end'.padStart(8)} ${'CPU'.padStart(8)}   verdicts of each run\n`);
 try {
   await createWorkspace(course, dir, quiet, { git: false });
   await run('pnpm', ['install', '--offline', '--silent'], { cwd: dir }).catch(() => run('pnpm', ['install', '--silent'], { cwd: dir }));
@@ -59,42 +85,49 @@ try {
     for (const source of tree.sources) await writeFile(join(dir, source.file), render(source, task));
   };
   const resultsFile = join(dir, '.course/results.json');
-  const figures: [string, number[]][] = [];
-  const measure = async (name: string, before: () => Promise<void>, what: () => Promise<unknown>): Promise<void> => {
-    const times: number[] = [];
+  const cli = join(dir, 'packages/course/bin/course.mjs');
+  const verify = (): Promise<Wait> => timed(process.execPath, [cli, 'verify'], dir);
+  const figures: [string, Wait[]][] = [];
+  const measure = async (name: string, before: () => Promise<unknown>, what: () => Promise<Wait>): Promise<void> => {
+    const waits: Wait[] = [];
     for (let index = 0; index < runs; index++) {
       await before();
-      times.push(await timed(what));
+      waits.push(await what());
     }
-    figures.push([name, times]);
-    process.stdout.write(`${name.padEnd(34)} median ${median(times).toFixed(2)} s   (${times.map((time) => time.toFixed(2)).join(', ')})\n`);
+    figures.push([name, waits]);
+    const cpu = waits.every((wait) => wait.cpu !== null) ? `${median(waits.map((wait) => wait.cpu!)).toFixed(2)} s` : 'n/a';
+    const each = waits.map((wait) => wait.verdict.toFixed(2)).join(', ');
+    process.stdout.write(`${name.padEnd(34)} ${`${median(waits.map((wait) => wait.verdict)).toFixed(2)} s`.padStart(8)} ${`${median(waits.map((wait) => wait.done)).toFixed(2)} s`.padStart(8)} ${cpu.padStart(8)}   (${each})\n`);
   };
   const touch = async (task: number): Promise<void> => {
     for (const file of files(task)) await writeFile(join(dir, file), `${await readFile(join(dir, file), 'utf8')}\n`);
   };
 
+  await measure('CLI start (course help)', async () => {}, () => timed(process.execPath, [cli, 'help'], dir));
   await measure('first verify (new workspace)', async () => {
     await solveUpTo(-1);
     await rm(resultsFile, { force: true });
-  }, () => verify(learner, quiet));
+  }, verify);
   for (const [label, id] of [['save → verdict, db task 01', 1], ['save → verdict, auth task 04', 4], ['save → verdict, app task 06', 6]] as const) {
     await solveUpTo(id - 1);
-    await verify(learner, quiet); // tasks before it pass and are cached
-    await measure(label, () => touch(id), () => verify(learner, quiet));
+    await verify(); // tasks before it pass and are cached
+    await measure(label, () => touch(id), verify);
   }
   await measure('task 01 passes → task 02 verdict', async () => {
     await solveUpTo(0);
-    await verify(learner, quiet);
+    await verify();
   }, async () => {
     for (const file of files(1)) await writeFile(join(dir, file), solvedText(file, 1));
-    await verify(learner, quiet);
+    return verify();
   });
   const task = taskById(learner, 1);
   const pkg = join(dir, 'packages', task.package);
-  await measure('task 01 file: tap runner', async () => {}, () => run(process.execPath, [join(pkg, 'node_modules/tap/dist/esm/run.mjs'), '--disable-coverage', '--reporter=silent', testFile(task).replace(/^packages\/[^/]+\//, '')], { cwd: pkg }).catch(() => null));
-  await measure('task 01 file: node + tsx', async () => {}, () => run(process.execPath, ['--import', import.meta.resolve('tsx'), testFile(task).replace(/^packages\/[^/]+\//, '')], { cwd: pkg }).catch(() => null));
+  const file = testFile(task).replace(/^packages\/[^/]+\//, '');
+  await measure('task 01 file: tap runner', async () => {}, () => timed(process.execPath, [join(pkg, 'node_modules/tap/dist/esm/run.mjs'), '--disable-coverage', '--reporter=silent', file], pkg));
+  await measure('task 01 file: node + tsx', async () => {}, () => timed(process.execPath, ['--import', import.meta.resolve('tsx'), file], pkg));
   const [tapTimes, nodeTimes] = [figures.at(-2)![1], figures.at(-1)![1]];
-  process.stdout.write(`\nnode + tsx runs a task file in ${((median(nodeTimes) / median(tapTimes)) * 100).toFixed(0)} % of the tap runner's time\n`);
+  process.stdout.write(`\nnode + tsx runs a task file in ${((median(nodeTimes.map((wait) => wait.done)) / median(tapTimes.map((wait) => wait.done))) * 100).toFixed(0)} % of the tap runner's time\n`);
+  process.stdout.write(`load average at the end: ${load()}\n`);
 } finally {
   if (!args.includes('--keep')) await rm(dir, { recursive: true, force: true });
 }

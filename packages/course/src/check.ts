@@ -1,25 +1,29 @@
 /**
  * `pnpm course check`: the staging proof. For every task k, in manifest order,
  * with the tasks before k solved and k stubbed, k's tests fail and the earlier
- * tasks' tests pass; with k solved, k's tests pass.
+ * tasks' tests pass; with k solved, k's tests pass; and the tree type-checks.
  *
  * One copy of the tree is rewritten step by step: step j has the tasks up to j
- * solved, so one run checks "j passes, j+1 fails, earlier still pass". Earlier
- * tasks are re-run only when step j changed a file their tests loaded when they
- * last ran (recorded by a module hook): a test's result can only change when
- * one of the files it loads changes.
+ * solved, so one run checks "j passes, j+1 fails, earlier still pass". An
+ * earlier task is re-run only when step j changed code its tests ran when they
+ * last ran: a test's result can only change when something it runs changes
+ * (see execution.ts for the rule, and the docs' "For the course's authors").
+ * The types are checked by one TypeScript program kept across the steps
+ * (typecheck.ts), at the same time as the tests run.
  */
-import { execFile } from 'node:child_process';
 import { mkdtemp, realpath, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism as availableJobs, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { CourseError, affectedPackages, packageGraph, type Course } from './course.ts';
+import { cpuSince, cpuTimes, load } from './cpu.ts';
 import { docsProblems } from './docs.ts';
+import { mayChange, type Execution, type Script } from './execution.ts';
 import { exists } from './files.ts';
 import { plural, seconds, type Io } from './io.ts';
 import { taskNumber, testFile, type Task } from './manifest.ts';
 import { runTasks, type TaskResult } from './runner.ts';
 import { StagedTree } from './stage.ts';
+import { TypeChecker } from './typecheck.ts';
 import { isWorkspace } from './workspace.ts';
 
 export interface CheckOptions {
@@ -41,23 +45,41 @@ interface Row {
   why: string;
 }
 
+/** What a task's tests loaded and ran the last time they ran, by path relative to the tree. */
+interface LastRun {
+  loaded: Set<string>;
+  execution: Execution | undefined;
+}
+
+/** The tally of a whole check, for the closing figures. */
+interface Tally {
+  runs: number;
+  rerun: number;
+  /** Earlier tasks whose tests loaded a changed file but never ran the change. */
+  unreached: number;
+  typecheckMs: number;
+}
+
 export async function check(course: Course, io: Io, options: CheckOptions = {}): Promise<number> {
   if (await isWorkspace(course.root)) {
     throw new CourseError('this is a learner workspace: its solutions are gone, so there is no staging to check (run it in the course repository)');
   }
   const started = Date.now();
+  const cpuBefore = await cpuTimes();
+  const loadBefore = load();
   const problems: string[] = [];
   const say = (text: string): void => void io.stdout.write(text);
 
   problems.push(...(await docsProblems(course)));
   const dir = await mkdtemp(join(tmpdir(), 'hallpass-check-'));
+  let checker: TypeChecker | null = null;
   try {
     const tree = await StagedTree.create(course, dir);
     await tree.linkNodeModules(course);
     const graph = await packageGraph(dir);
     const realDir = await realpath(dir);
-    /** The files each task's tests loaded the last time they ran, relative to the tree. */
-    const loaded = new Map<Task, Set<string>>();
+    const inTree = (files: Iterable<string>): string[] => [...files].map((file) => relative(realDir, file)).filter((file) => !file.startsWith('..'));
+    const last = new Map<Task, LastRun>();
     const withRegion = tree.taskIds;
     const missing = new Set<Task>();
     for (const task of course.tasks) {
@@ -65,11 +87,29 @@ export async function check(course: Course, io: Io, options: CheckOptions = {}):
       if (!withRegion.has(task.id)) problems.push(`task ${taskNumber(task)}: no \`// #region ${`task-${taskNumber(task)}`}\` in the sources, so its stub cannot differ from its solution`);
     }
     const typecheck = options.typecheck !== false && (await exists(join(dir, 'node_modules/typescript/bin/tsc'))) && (await exists(join(dir, 'tsconfig.json')));
+    if (typecheck) checker = new TypeChecker(dir);
     say(`staging check of ${course.tasks.length} tasks in ${dir}${typecheck ? '' : ' (types not checked)'}\n\n`);
     const rows: Row[] = [];
-    const widths = [2, Math.max(...course.tasks.map((task) => task.title.length)), 12, 14, 22, 0];
+    const widths = [2, Math.max(...course.tasks.map((task) => task.title.length)), 12, 14, 28, 0];
     const line = (cells: string[]): string => `${cells.map((cell, index) => cell.padEnd(widths[index]!)).join('  ').trimEnd()}\n`;
     say(line(['id', 'task', 'stub', 'solution', 'earlier tasks', 'time']));
+
+    const tally: Tally = { runs: 0, rerun: 0, unreached: 0, typecheckMs: 0 };
+    const slots = limit(Math.max(1, options.jobs ?? availableJobs()));
+    const runOne = async (task: Task): Promise<TaskResult> => {
+      const [result] = await slots(() => runTasks(dir, [task], { loads: true }));
+      tally.runs++;
+      const execution = result!.execution;
+      const loaded = new Set(inTree([...(result!.loaded ?? []), ...(execution?.scripts.keys() ?? []), ...(execution?.coverage.keys() ?? [])]));
+      last.set(task, { loaded, execution });
+      return result!;
+    };
+    const typeErrors = async (): Promise<string | null> => {
+      const begun = Date.now();
+      const lines = await checker!.check();
+      tally.typecheckMs += Date.now() - begun;
+      return lines.length === 0 ? null : [...lines.slice(0, 10).map((text) => `      ${text}`), `      (${lines.length} lines from tsc; at most 10 shown)`].join('\n');
+    };
 
     const { tasks } = course;
     for (let step = -1; step < tasks.length; step++) {
@@ -78,55 +118,65 @@ export async function check(course: Course, io: Io, options: CheckOptions = {}):
       const changed = await tree.render((id) => solved.has(id));
       const current = tasks[step];
       const next = tasks[step + 1];
-      let run: Task[];
-      if (current === undefined) {
-        run = [next!]; // the learner's workspace: the first task to do must fail
-      } else {
+      const types = typecheck ? typeErrors() : Promise.resolve(null);
+      const own = current === undefined || missing.has(current) ? undefined : runOne(current);
+      const stub = next === undefined || missing.has(next) ? undefined : runOne(next);
+      let unreached = 0;
+      const earlierRuns: Promise<TaskResult | null>[] = [];
+      if (current !== undefined) {
         const touched = changed.map((file) => /^packages\/([^/]+)\//.exec(file)?.[1] ?? '*');
         const affected = touched.includes('*') ? null : affectedPackages(graph, touched);
-        // An earlier task is re-run when a file its tests loaded last time changed (a file
-        // that is not code, or a task never run, falls back to the package graph).
         const code = changed.every((file) => /\.(ts|mts|cts|js|mjs|cjs)$/.test(file));
-        const mayChange = (task: Task): boolean => {
-          const files = loaded.get(task);
-          if (!code || files === undefined) return affected === null || affected.has(task.package);
-          return changed.some((file) => files.has(file));
+        // The code a changed file runs as now, from this step's run of task k or k+1 (when one loaded it).
+        const nowRuns = async (file: string): Promise<Script | undefined> => {
+          const path = join(realDir, file);
+          for (const run of [own, stub]) {
+            const execution = (await run)?.execution;
+            if (execution?.coverage.has(path)) return execution.scripts.get(path);
+          }
+          return undefined;
         };
-        run = tasks.slice(0, step).filter(mayChange);
-        run.push(current);
-        if (next !== undefined) run.push(next);
+        const decide = async (task: Task): Promise<TaskResult | null> => {
+          const before = last.get(task);
+          // A file that is not code, or a task never run, falls back to the package graph.
+          if (!code || before === undefined) return affected === null || affected.has(task.package) ? runOne(task) : null;
+          const files = changed.filter((file) => before.loaded.has(file));
+          if (files.length === 0) return null;
+          for (const file of files) {
+            if (before.execution === undefined || mayChange(before.execution, join(realDir, file), await nowRuns(file))) return runOne(task);
+          }
+          unreached++;
+          return null;
+        };
+        for (const task of tasks.slice(0, step)) if (!missing.has(task)) earlierRuns.push(decide(task));
       }
-      run = run.filter((task) => !missing.has(task));
-      const [results, types] = await Promise.all([runTasks(dir, run, { jobs: options.jobs, loads: true }), typecheck ? typeErrors(dir) : Promise.resolve(null)]);
-      for (const result of results) {
-        if (result.loaded !== undefined) loaded.set(result.task, new Set(result.loaded.map((file) => relative(realDir, file)).filter((file) => !file.startsWith('..'))));
-      }
-      const byTask = new Map(results.map((result) => [result.task, result]));
+      const [ownResult, stubResult, earlierResults, typeProblem] = await Promise.all([own, stub, Promise.all(earlierRuns), types]);
+      const earlier = earlierResults.filter((result) => result !== null);
+      tally.rerun += earlier.length;
+      tally.unreached += unreached;
       const state = current === undefined ? 'with every task stubbed' : `with tasks ≤ ${taskNumber(current)} solved`;
-      if (types !== null) problems.push(`${current === undefined ? 'the learner workspace' : `task ${taskNumber(current)}`}: the tree ${state} does not type-check:\n${types}`);
+      if (typeProblem !== null) problems.push(`${current === undefined ? 'the learner workspace' : `task ${taskNumber(current)}`}: the tree ${state} does not type-check:\n${typeProblem}`);
 
       if (current !== undefined) {
         const row = rows.find((candidate) => candidate.task === current)!;
-        const own = byTask.get(current);
-        row.solution = own === undefined ? 'no test file' : `${own.status === 'pass' ? 'passes' : 'FAILS'} ${counts(own)}`;
-        if (own?.status === 'fail') problems.push(`task ${taskNumber(current)}: its tests fail with its solution (${state}): ${own.message}`);
-        const earlier = results.filter((result) => result.task !== current && result.task !== next);
+        row.solution = ownResult === undefined ? 'no test file' : `${ownResult.status === 'pass' ? 'passes' : 'FAILS'} ${counts(ownResult)}`;
+        if (ownResult?.status === 'fail') problems.push(`task ${taskNumber(current)}: its tests fail with its solution (${state}): ${ownResult.message}`);
         const broken = earlier.filter((result) => result.status === 'fail');
         for (const result of broken) {
           problems.push(`task ${taskNumber(current)}: solving it breaks task ${taskNumber(result.task)}'s tests (${state}): ${result.message}`);
         }
-        row.earlier = broken.length > 0 ? `${broken.length} of ${earlier.length} re-run FAIL` : earlier.length === 0 ? 'unaffected' : `${earlier.length} re-run, pass`;
+        const ran = broken.length > 0 ? `${broken.length} of ${earlier.length} re-run FAIL` : earlier.length === 0 ? 'unaffected' : `${earlier.length} re-run, pass`;
+        row.earlier = unreached === 0 ? ran : `${ran}; ${unreached} unreached`;
         row.time = seconds(Date.now() - stepStarted);
         say(line([taskNumber(current), current.title, row.stub, row.solution, row.earlier, row.time]));
         if (row.why !== '') say(`    stub: ${row.why.length > 110 ? `${row.why.slice(0, 109)}…` : row.why}\n`);
       }
       if (next !== undefined) {
-        const result = byTask.get(next);
         const row: Row = { task: next, stub: 'no test file', solution: '', earlier: '', time: '', why: '' };
-        if (result !== undefined) {
-          row.stub = `${result.status === 'fail' ? 'fails' : 'PASSES'} ${counts(result)}`;
-          row.why = result.message ?? '';
-          if (result.status === 'pass') problems.push(`task ${taskNumber(next)}: its tests pass with its stub (${state}): the stub does not leave the task to do`);
+        if (stubResult !== undefined) {
+          row.stub = `${stubResult.status === 'fail' ? 'fails' : 'PASSES'} ${counts(stubResult)}`;
+          row.why = stubResult.message ?? '';
+          if (stubResult.status === 'pass') problems.push(`task ${taskNumber(next)}: its tests pass with its stub (${state}): the stub does not leave the task to do`);
         } else {
           problems.push(`task ${taskNumber(next)}: no test file (${testFile(next)})`);
         }
@@ -134,7 +184,10 @@ export async function check(course: Course, io: Io, options: CheckOptions = {}):
       }
     }
 
-    say(`\n${tasks.length} tasks checked in ${seconds(Date.now() - started)}\n`);
+    const cpu = cpuSince(cpuBefore, await cpuTimes());
+    say(`\n${tasks.length} tasks checked in ${seconds(Date.now() - started)} (load average ${loadBefore} at the start, ${load()} at the end)\n`);
+    say(`  test files: ${tally.runs} runs, ${tally.rerun} of them earlier tasks re-run; ${tally.unreached} more earlier tasks loaded a changed file but never ran the change\n`);
+    say(`  CPU: ${cpu.children === null ? 'unknown' : seconds(cpu.children * 1000)} in test processes, ${seconds(cpu.self * 1000)} in this one${typecheck ? ` (type checks included: ${seconds(tally.typecheckMs)} of waiting for them in all)` : ''}\n`);
     if (problems.length > 0) {
       io.stderr.write(`\nSTAGING BROKEN (${plural(problems.length, 'problem')}):\n${problems.map((problem) => `  - ${problem}`).join('\n')}\n`);
       return 1;
@@ -142,6 +195,7 @@ export async function check(course: Course, io: Io, options: CheckOptions = {}):
     say('staging OK: every stub fails its task, every solution passes it, no solution breaks an earlier task\n');
     return 0;
   } finally {
+    await checker?.close();
     if (options.keep) io.stderr.write(`staged tree kept in ${dir}\n`);
     else await rm(dir, { recursive: true, force: true });
   }
@@ -151,14 +205,20 @@ function counts(result: TaskResult): string {
   return `${result.passed}/${result.total}`;
 }
 
-/** tsc's complaints about the tree, or null when it type-checks. */
-function typeErrors(dir: string): Promise<string | null> {
-  const args = [join(dir, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json', '--pretty', 'false', '--incremental', '--tsBuildInfoFile', join(dir, '.check.tsbuildinfo')];
-  return new Promise((resolve) => {
-    execFile(process.execPath, args, { cwd: dir, maxBuffer: 16 * 1024 * 1024 }, (error, stdout) => {
-      if (error === null) return resolve(null);
-      const lines = stdout.split('\n').filter((line) => line.trim() !== '');
-      resolve([...lines.slice(0, 10).map((line) => `      ${line}`), `      (${lines.length} lines from tsc; at most 10 shown)`].join('\n'));
-    });
-  });
+/** Runs at most `jobs` of the functions given to it at once, in the order given. */
+function limit(jobs: number): <T>(fn: () => Promise<T>) => Promise<T> {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  return async (fn) => {
+    // a finished job hands its slot straight to the first one waiting
+    if (running < jobs) running++;
+    else await new Promise<void>((resolve) => waiting.push(resolve));
+    try {
+      return await fn();
+    } finally {
+      const first = waiting.shift();
+      if (first === undefined) running--;
+      else first();
+    }
+  };
 }

@@ -1,27 +1,34 @@
 /**
  * The learner loop: `list`, `verify`, `hint`, `watch`. Results are cached in
  * `.course/results.json`, keyed by a fingerprint of the packages a task's
- * tests can load, so a task is re-run only when code it depends on changed.
+ * tests can load, so a task is re-run only when code it depends on changed;
+ * and a task that passed is re-checked only when the change can reach the
+ * code its tests ran (last-runs.ts).
  */
 import { createHash } from 'node:crypto';
 import { watch as watchFiles, type FSWatcher } from 'node:fs';
-import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, realpath, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { dependencyClosure, packageGraph, type Course } from './course.ts';
 import { hintList } from './docs.ts';
+import type { Script } from './execution.ts';
 import { courseFiles } from './files.ts';
 import { plural, table, type Io } from './io.ts';
+import { keepRun, mustRecheck } from './last-runs.ts';
 import { docPage, taskNumber, testFile, type Task } from './manifest.ts';
-import { runTasks, type TaskResult } from './runner.ts';
+import { runTasks, type RunOptions, type TaskResult } from './runner.ts';
 import { STATE_DIR } from './workspace.ts';
 
 const RESULTS = `${STATE_DIR}/results.json`;
 
-type Cached = Omit<TaskResult, 'task'> & { fingerprint: string };
+type Cached = Omit<TaskResult, 'task' | 'loaded' | 'execution'> & { fingerprint: string };
 
 interface State {
   course: Course;
+  realRoot: string;
   fingerprints: Map<number, string>;
+  /** For each task, the files of the packages its tests can load, with their content hashes. */
+  files: Map<number, Record<string, string>>;
   cache: Record<string, Cached>;
 }
 
@@ -33,26 +40,29 @@ async function load(course: Course): Promise<State> {
   } catch {
     cache = {}; // a damaged cache is only a slower run
   }
-  return { course, fingerprints: await fingerprints(course), cache };
+  return { course, realRoot: await realpath(course.root), cache, ...(await fingerprints(course)) };
 }
 
 /** One fingerprint per task: the content of every file of the packages its tests can load. */
-async function fingerprints(course: Course): Promise<Map<number, string>> {
+async function fingerprints(course: Course): Promise<Pick<State, 'fingerprints' | 'files'>> {
   const graph = await packageGraph(course.root);
-  const files = (await courseFiles(course.root)).filter((file) => file.startsWith('packages/'));
+  const hashes = new Map<string, string>();
+  for (const file of (await courseFiles(course.root)).filter((candidate) => candidate.startsWith('packages/'))) {
+    hashes.set(file, createHash('sha256').update(await readFile(join(course.root, file)).catch(() => Buffer.alloc(0))).digest('hex'));
+  }
   const perPackage = new Map<string, string>();
   for (const pkg of graph.keys()) {
     const hash = createHash('sha256');
-    for (const file of files.filter((candidate) => candidate.startsWith(`packages/${pkg}/`))) {
-      hash.update(`${file}\0`).update(await readFile(join(course.root, file)).catch(() => Buffer.alloc(0))).update('\0');
-    }
+    for (const [file, digest] of hashes) if (file.startsWith(`packages/${pkg}/`)) hash.update(`${file}\0${digest}\0`);
     perPackage.set(pkg, hash.digest('hex'));
   }
-  const result = new Map<number, string>();
+  const result: Pick<State, 'fingerprints' | 'files'> = { fingerprints: new Map(), files: new Map() };
   for (const task of course.tasks) {
     const hash = createHash('sha256').update(testFile(task));
-    for (const pkg of [...dependencyClosure(graph, task.package)].sort()) hash.update(`${pkg}:${perPackage.get(pkg)}\n`);
-    result.set(task.id, hash.digest('hex'));
+    const packages = [...dependencyClosure(graph, task.package)].sort();
+    for (const pkg of packages) hash.update(`${pkg}:${perPackage.get(pkg)}\n`);
+    result.fingerprints.set(task.id, hash.digest('hex'));
+    result.files.set(task.id, Object.fromEntries([...hashes].filter(([file]) => packages.some((pkg) => file.startsWith(`packages/${pkg}/`)))));
   }
   return result;
 }
@@ -65,10 +75,16 @@ function fresh(state: State, task: Task): TaskResult | null {
   return { ...result, task };
 }
 
+/** Runs tasks' tests, recording what they execute (kept with the results by `save`). */
+function run(state: State, tasks: readonly Task[], options: RunOptions = {}): Promise<TaskResult[]> {
+  return runTasks(state.course.root, tasks, { ...options, loads: true });
+}
+
 async function save(state: State, results: readonly TaskResult[]): Promise<void> {
-  for (const { task, ...result } of results) state.cache[String(task.id)] = { ...result, fingerprint: state.fingerprints.get(task.id)! };
+  for (const { task, loaded: _, execution: __, ...result } of results) state.cache[String(task.id)] = { ...result, fingerprint: state.fingerprints.get(task.id)! };
   await mkdir(join(state.course.root, STATE_DIR), { recursive: true });
   await writeFile(join(state.course.root, RESULTS), `${JSON.stringify(state.cache, null, 2)}\n`);
+  for (const result of results) await keepRun(state.course.root, state.realRoot, result, state.files.get(result.task.id)!);
 }
 
 /** `course list`: every task as done, next (the first not done) or to do. */
@@ -77,7 +93,7 @@ export async function list(course: Course, io: Io): Promise<number> {
   const stale = course.tasks.filter((task) => fresh(state, task) === null);
   if (stale.length > 0) {
     io.stderr.write(`running the tests of ${plural(stale.length, 'task')} changed since their last run…\n`);
-    await save(state, await runTasks(course.root, stale));
+    await save(state, await run(state, stale));
   }
   const results = course.tasks.map((task) => fresh(state, task)!);
   const next = results.find((result) => result.status === 'fail');
@@ -114,6 +130,8 @@ async function walk(course: Course, io: Io, signal?: AbortSignal): Promise<TaskR
   const state = await load(course);
   const passing = new Set<Task>();
   const recheck: Task[] = [];
+  /** The runs made by this walk. */
+  const ran: TaskResult[] = [];
   let failing: TaskResult | null = null;
   for (const task of course.tasks) {
     const cached = fresh(state, task);
@@ -126,7 +144,8 @@ async function walk(course: Course, io: Io, signal?: AbortSignal): Promise<TaskR
       recheck.push(task); // it passed; code it depends on changed: checked once the current task has its verdict
       continue;
     }
-    const result = cached ?? (await runTasks(course.root, [task], { signal }))[0]!;
+    const result = cached ?? (await run(state, [task], { signal }))[0]!;
+    if (cached === null) ran.push(result);
     if (signal?.aborted) return null;
     if (cached === null) await save(state, [result]);
     if (result.status === 'fail') {
@@ -139,9 +158,25 @@ async function walk(course: Course, io: Io, signal?: AbortSignal): Promise<TaskR
     if (next !== undefined) io.stdout.write(`  next: ${taskSummary(next)}\n`);
   }
   if (failing !== null) io.stdout.write(explain(failing));
+  // A task that passed is re-checked only if the change can reach what its tests ran; the code a
+  // changed file runs as now comes from the runs just made (the task being worked on loads it).
+  const now = (file: string): Script | undefined => {
+    const path = join(state.realRoot, file);
+    return ran.find((result) => result.execution?.coverage.has(path))?.execution?.scripts.get(path);
+  };
+  const unreached: Task[] = [];
+  for (const task of [...recheck]) {
+    if (await mustRecheck(course.root, state.realRoot, task, state.files.get(task.id)!, now)) continue;
+    recheck.splice(recheck.indexOf(task), 1);
+    unreached.push(task);
+    state.cache[String(task.id)]!.fingerprint = state.fingerprints.get(task.id)!;
+    passing.add(task);
+    io.stdout.write(`✓ ${taskNumber(task)} ${task.title} (its tests never ran what changed)\n`);
+  }
+  if (unreached.length > 0) await save(state, []);
   if (recheck.length > 0) {
     io.stdout.write(`re-checking ${plural(recheck.length, 'earlier task')} whose code changed…\n`);
-    const results = await runTasks(course.root, recheck, { signal });
+    const results = await run(state, recheck, { signal });
     /* c8 ignore next - only a stop landing while the re-check runs reaches this; a test would race the abort against the test processes */
     if (signal?.aborted) return null;
     await save(state, results);
@@ -215,7 +250,7 @@ export async function passes(course: Course, task: Task): Promise<boolean> {
   const state = await load(course);
   const cached = fresh(state, task);
   if (cached !== null) return cached.status === 'pass';
-  const [result] = await runTasks(course.root, [task]);
+  const [result] = await run(state, [task]);
   await save(state, [result!]);
   return result!.status === 'pass';
 }

@@ -10,9 +10,10 @@
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
-import { basename, dirname, join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Parser, type Result } from 'tap-parser';
+import { readExecution, type Execution } from './execution.ts';
 import { exists } from './files.ts';
 import { testFile, type Task } from './manifest.ts';
 
@@ -30,6 +31,8 @@ export interface TaskResult {
   diff: string | null;
   /** With `RunOptions.loads`: every file the test process loaded through `import`, as absolute paths. */
   loaded?: string[];
+  /** With `RunOptions.loads`: the code the run executed, and which of it ran. */
+  execution?: Execution;
 }
 
 export interface RunOptions {
@@ -43,13 +46,14 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Where each task's test file is read from, when not under `root` (the grader's pristine copy). */
   testRoot?: string;
-  /** Record the files each test file loads (`TaskResult.loaded`). */
+  /** Record the files each test file loads and the code it runs (`TaskResult.loaded`, `TaskResult.execution`). */
   loads?: boolean;
 }
 
 /** The loader that lets `node` run TypeScript: tsx's, from this package's install. */
 export const TS_LOADER = import.meta.resolve('tsx');
-const LOADS = new URL('./loads/register.mjs', import.meta.url).href;
+/** The preload that records what a test run loads and executes (loads/register.mjs). */
+export const RECORDER = new URL('./loads/register.mjs', import.meta.url).href;
 
 /** Runs the tasks' test files under `root` and gives one result per task, in the order given. */
 export async function runTasks(root: string, tasks: readonly Task[], options: RunOptions = {}): Promise<TaskResult[]> {
@@ -76,7 +80,7 @@ function failed(task: Task, message: string): TaskResult {
 function cleanEnv(timeout: number): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) {
-    if (/^(TAP|_TAPJS|NODE_OPTIONS$|NODE_V8_COVERAGE$)/.test(key)) continue;
+    if (/^(TAP|_TAPJS|NODE_OPTIONS$|NODE_V8_COVERAGE$|HALLPASS_RECORD_DIR$)/.test(key)) continue;
     env[key] = value;
   }
   return { ...env, TAP_TIMEOUT: String(timeout) };
@@ -94,9 +98,9 @@ async function runTask(root: string, task: Task, options: RunOptions): Promise<T
   if (!(await exists(join(pkgDir, 'node_modules', 'tap')))) return failed(task, `tap is not installed in ${pkgDir}: run \`pnpm install\``);
   const timeout = options.timeout ?? 120;
   const env = cleanEnv(timeout);
-  const loads = options.loads ? join(await mkdtemp(join(tmpdir(), 'hallpass-loads-')), 'loaded') : null;
-  if (loads !== null) env.HALLPASS_LOADS_FILE = loads;
-  const imports = ['--import', TS_LOADER, ...(loads === null ? [] : ['--import', LOADS])];
+  const record = options.loads ? await mkdtemp(join(tmpdir(), 'hallpass-record-')) : null;
+  if (record !== null) env.HALLPASS_RECORD_DIR = record;
+  const imports = ['--import', TS_LOADER, ...(record === null ? [] : ['--import', RECORDER])];
   const child = spawn(process.execPath, [...imports, file], { cwd: pkgDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let killedForTime = false;
   // tap stops a file's tests after TAP_TIMEOUT; this catches a file stuck outside them
@@ -121,10 +125,11 @@ async function runTask(root: string, task: Task, options: RunOptions): Promise<T
   options.signal?.removeEventListener('abort', abort);
 
   const base: Omit<TaskResult, 'status' | 'message' | 'at' | 'diff'> = { task, passed: final.pass, failed: final.fail, total: final.count };
-  if (loads !== null) {
-    const text = await readFile(loads, 'utf8').catch(() => '');
-    await rm(dirname(loads), { recursive: true, force: true });
+  if (record !== null) {
+    const text = await readFile(join(record, 'loaded'), 'utf8').catch(() => '');
     base.loaded = [...new Set(text.split('\n').filter((url) => url !== '').map((url) => fileURLToPath(url)))];
+    base.execution = await readExecution(record);
+    await rm(record, { recursive: true, force: true });
   }
   if (exit.code === 0 && final.fail === 0 && final.count > 0) return { ...base, status: 'pass', message: null, at: null, diff: null };
   if (options.signal?.aborted) return { ...failed(task, 'stopped before its tests ran'), ...base };

@@ -20,9 +20,11 @@ t.test('check passes on a well staged course and prints a row per task', async (
   t.match(out, /^staging check of 3 tasks in .*hallpass-check-/);
   t.match(out, /00 {2}add two numbers\s+fails 0\/2\s+passes 2\/2\s+unaffected/);
   t.match(out, / {4}stub: add adds › task 00 is not done yet: write add\n/);
-  t.match(out, /01 {2}double a number\s+fails 0\/1\s+passes 1\/1\s+1 re-run, pass/);
+  t.match(out, /01 {2}double a number\s+fails 0\/1\s+passes 1\/1\s+unaffected; 1 unreached/, "task 00's test loads math.ts but never calls double, whose body is all that changed");
   t.match(out, /02 {2}greet someone\s+fails 0\/0\s+passes 1\/1\s+1 re-run, pass/, 'task 01 loads nothing task 02 changed: it is not re-run');
   t.match(out, / {4}stub: the test file exited with code 1 before any test ran: .*Error: task 02 is not done yet: write greet, .{1,20}…\n/);
+  t.match(out, /test files: 7 runs, 1 of them earlier tasks re-run; 1 more earlier tasks loaded a changed file but never ran the change\n/);
+  t.match(out, /CPU: \d+\.\ds in test processes, \d+\.\ds in this one\n/);
   t.match(out, /staging OK/);
 });
 
@@ -55,4 +57,15 @@ t.test('check reports tasks without a test file or a region, and can skip type-c
   t.match(io.out(), /02 {2}greet someone\s+no test file\s+no test file/);
   t.match(io.err(), /task 02: no test file \(packages\/demo\/test\/task-02-greet\.test\.ts\)/);
   t.match(io.err(), /task 02: no `\/\/ #region task-02` in the sources/);
+});
+
+t.test('check re-runs an earlier task when neither task of the step loaded a file it ran, one test file at a time', async (t) => {
+  // task 00's test loads extra.ts through index.ts; tasks 01 and 02 do not, so nothing shows the new code
+  const extra = ['export function spare(a: number): number {', `  ${M.region('01')}`, '  return a;', `  ${M.stub}`, '  // return 0;', `  ${M.end}`, '}', ''].join('\n');
+  const index = "export * from './math.ts';\nexport * from './greet.ts';\nexport * from './extra.ts';\n";
+  const course = await makeFixture(t, { files: { 'packages/demo/src/extra.ts': extra, 'packages/demo/src/index.ts': index } });
+  await writeTaskIndex(course);
+  const io = recorder(course.root);
+  t.equal(await check(course, io, { jobs: 1, typecheck: false }), 0, io.err());
+  t.match(io.out(), /01 {2}double a number\s+fails 0\/1\s+passes 1\/1\s+1 re-run, pass {2,}\d/, 'task 00 ran only add, but the new extra.ts is not known');
 });

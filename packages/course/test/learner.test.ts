@@ -67,6 +67,14 @@ t.test('verify points at the first task to do, and moves on as tasks are solved'
   await rm(join(course.root, 'docs/tasks/02-greet.md'));
   await t.rejects(hint(course, recorder(), fixtureTasks[2]), /task 02 has no page yet/);
 
+  // a wrong try at task 01: task 00's test loads math.ts too, but never runs double, all that changed
+  await solve(course, 'packages/demo/src/math.ts', "throw new Error('task 01 is not done yet: write double');", 'return a * 3;');
+  io = recorder();
+  t.equal(await verify(course, io), 0);
+  t.match(io.out(), /\n✗ Task 01: double a number[\s\S]*\n✓ 00 add two numbers \(its tests never ran what changed\)\n\n1\/3 /, 'task 01 fails; task 00 is not run again');
+  t.notMatch(io.out(), /re-checking/);
+  await solve(course, 'packages/demo/src/math.ts', 'return a * 3;', "throw new Error('task 01 is not done yet: write double');");
+
   await solve(course, 'packages/demo/src/math.ts', "throw new Error('task 01 is not done yet: write double');", 'return add(a, a);');
   await solve(course, 'packages/demo/src/greet.ts', `export function greet(_name: string): string {\n  throw new Error('${GREET_STUB}');\n}`, 'export const greet = (name: string): string => `Hello, ${name}!`;');
   io = recorder();
@@ -83,9 +91,13 @@ t.test('verify points at the first task to do, and moves on as tasks are solved'
   await solve(course, 'packages/demo/src/math.ts', 'return a + b + state.offset;', 'return a - b;');
   io = recorder();
   t.equal(await verify(course, io), 0);
-  t.match(io.out(), /re-checking 3 earlier tasks whose code changed…\n✓ 02 greet someone \(re-checked\)\n\nTask 00 passed before and fails now:\n✗ Task 00: add two numbers/, 'a task broken by a later change is the one to work on');
+  t.match(io.out(), /^✓ 02 greet someone \(its tests never ran what changed\)\nre-checking 2 earlier tasks whose code changed…\n\nTask 00 passed before and fails now:\n✗ Task 00: add two numbers/, "a task broken by a later change is the one to work on; task 02's test never loads math.ts");
   t.match(io.out(), /\n1\/3 ▓{7}░{13}\n$/);
   await solve(course, 'packages/demo/src/math.ts', 'return a - b;', 'return a + b + state.offset;');
+  io = recorder();
+  t.equal(await verify(course, io), 0);
+  t.match(io.out(), /\n3\/3 ▓{20}\n/, 'fixed again');
+
 
   await writeFile(join(course.root, '.course/results.json'), 'not json');
   await writeFile(join(course.root, '.course/state.json'), 'not json');

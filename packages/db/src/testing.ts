@@ -3,6 +3,7 @@
  * files in parallel. PostgreSQL when DATABASE_URL is set, embedded PGlite otherwise.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { cpSync } from 'node:fs';
 import { access, cp, mkdtemp, rename, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -53,7 +54,8 @@ export async function isolatedTarget(t: Teardownable, backend = testBackend()): 
   const dataDir = await mkdtemp(join(tmpdir(), 'hallpass-test-'));
   // Registered first, so it runs after the database using the folder is closed.
   t.teardown(() => rm(dataDir, { recursive: true, force: true }));
-  await cp(await pgliteSnapshot(), dataDir, { recursive: true });
+  // cpSync: the promise-based cp takes several times as long over the snapshot's thousand files
+  cpSync(await pgliteSnapshot(), dataDir, { recursive: true });
   return { dataDir };
 }
 
