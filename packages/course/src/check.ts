@@ -57,7 +57,8 @@ interface Tally {
   rerun: number;
   /** Earlier tasks whose tests loaded a changed file but never ran the change. */
   unreached: number;
-  typecheckMs: number;
+  /** How long each type check took, in ms: the whole tree first, then one per step. */
+  typecheckMs: number[];
 }
 
 export async function check(course: Course, io: Io, options: CheckOptions = {}): Promise<number> {
@@ -94,7 +95,7 @@ export async function check(course: Course, io: Io, options: CheckOptions = {}):
     const line = (cells: string[]): string => `${cells.map((cell, index) => cell.padEnd(widths[index]!)).join('  ').trimEnd()}\n`;
     say(line(['id', 'task', 'stub', 'solution', 'earlier tasks', 'time']));
 
-    const tally: Tally = { runs: 0, rerun: 0, unreached: 0, typecheckMs: 0 };
+    const tally: Tally = { runs: 0, rerun: 0, unreached: 0, typecheckMs: [] };
     const slots = limit(Math.max(1, options.jobs ?? availableJobs()));
     const runOne = async (task: Task): Promise<TaskResult> => {
       const [result] = await slots(() => runTasks(dir, [task], { loads: true }));
@@ -104,11 +105,13 @@ export async function check(course: Course, io: Io, options: CheckOptions = {}):
       last.set(task, { loaded, execution });
       return result!;
     };
-    const typeErrors = async (): Promise<string | null> => {
+    /** The tree's type errors (null: none) and how long the check took, in ms. */
+    const typeErrors = async (): Promise<[string | null, number]> => {
       const begun = Date.now();
       const lines = await checker!.check();
-      tally.typecheckMs += Date.now() - begun;
-      return lines.length === 0 ? null : [...lines.slice(0, 10).map((text) => `      ${text}`), `      (${lines.length} lines from tsc; at most 10 shown)`].join('\n');
+      const took = Date.now() - begun;
+      tally.typecheckMs.push(took);
+      return [lines.length === 0 ? null : [...lines.slice(0, 10).map((text) => `      ${text}`), `      (${lines.length} lines from tsc; at most 10 shown)`].join('\n'), took];
     };
 
     const { tasks } = course;
@@ -118,7 +121,7 @@ export async function check(course: Course, io: Io, options: CheckOptions = {}):
       const changed = await tree.render((id) => solved.has(id));
       const current = tasks[step];
       const next = tasks[step + 1];
-      const types = typecheck ? typeErrors() : Promise.resolve(null);
+      const types = typecheck ? typeErrors() : Promise.resolve([null, null] as const);
       const own = current === undefined || missing.has(current) ? undefined : runOne(current);
       const stub = next === undefined || missing.has(next) ? undefined : runOne(next);
       let unreached = 0;
@@ -150,7 +153,7 @@ export async function check(course: Course, io: Io, options: CheckOptions = {}):
         };
         for (const task of tasks.slice(0, step)) if (!missing.has(task)) earlierRuns.push(decide(task));
       }
-      const [ownResult, stubResult, earlierResults, typeProblem] = await Promise.all([own, stub, Promise.all(earlierRuns), types]);
+      const [ownResult, stubResult, earlierResults, [typeProblem, typesMs]] = await Promise.all([own, stub, Promise.all(earlierRuns), types]);
       const earlier = earlierResults.filter((result) => result !== null);
       tally.rerun += earlier.length;
       tally.unreached += unreached;
@@ -167,7 +170,7 @@ export async function check(course: Course, io: Io, options: CheckOptions = {}):
         }
         const ran = broken.length > 0 ? `${broken.length} of ${earlier.length} re-run FAIL` : earlier.length === 0 ? 'unaffected' : `${earlier.length} re-run, pass`;
         row.earlier = unreached === 0 ? ran : `${ran}; ${unreached} unreached`;
-        row.time = seconds(Date.now() - stepStarted);
+        row.time = `${seconds(Date.now() - stepStarted)}${typesMs === null ? '' : ` (types ${seconds(typesMs)})`}`;
         say(line([taskNumber(current), current.title, row.stub, row.solution, row.earlier, row.time]));
         if (row.why !== '') say(`    stub: ${row.why.length > 110 ? `${row.why.slice(0, 109)}…` : row.why}\n`);
       }
@@ -187,7 +190,11 @@ export async function check(course: Course, io: Io, options: CheckOptions = {}):
     const cpu = cpuSince(cpuBefore, await cpuTimes());
     say(`\n${tasks.length} tasks checked in ${seconds(Date.now() - started)} (load average ${loadBefore} at the start, ${load()} at the end)\n`);
     say(`  test files: ${tally.runs} runs, ${tally.rerun} of them earlier tasks re-run; ${tally.unreached} more earlier tasks loaded a changed file but never ran the change\n`);
-    say(`  CPU: ${cpu.children === null ? 'unknown' : seconds(cpu.children * 1000)} in test processes, ${seconds(cpu.self * 1000)} in this one${typecheck ? ` (type checks included: ${seconds(tally.typecheckMs)} of waiting for them in all)` : ''}\n`);
+    say(`  CPU: ${cpu.children === null ? 'unknown' : seconds(cpu.children * 1000)} in test processes, ${seconds(cpu.self * 1000)} in this one${typecheck ? ' (its type checker included)' : ''}\n`);
+    if (typecheck) {
+      const [first, ...steps] = tally.typecheckMs;
+      say(`  type checks, each while the step's tests ran: ${seconds(first!)} for the whole tree, then ${seconds(steps.reduce((sum, ms) => sum + ms, 0) / Math.max(1, steps.length))} a step on average\n`);
+    }
     if (problems.length > 0) {
       io.stderr.write(`\nSTAGING BROKEN (${plural(problems.length, 'problem')}):\n${problems.map((problem) => `  - ${problem}`).join('\n')}\n`);
       return 1;

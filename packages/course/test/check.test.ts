@@ -25,6 +25,7 @@ t.test('check passes on a well staged course and prints a row per task', async (
   t.match(out, / {4}stub: the test file exited with code 1 before any test ran: .*Error: task 02 is not done yet: write greet, .{1,20}…\n/);
   t.match(out, /test files: 7 runs, 1 of them earlier tasks re-run; 1 more earlier tasks loaded a changed file but never ran the change\n/);
   t.match(out, /CPU: \d+\.\ds in test processes, \d+\.\ds in this one\n/);
+  t.notMatch(out, /type checks/, 'types not checked: no figure for them');
   t.match(out, /staging OK/);
 });
 
@@ -37,6 +38,8 @@ t.test('check names the task that breaks the staging', async (t) => {
   t.match(err, /docs\/tasks\/README\.md is not current: run `pnpm course docs`/);
   t.match(err, /task 01: its tests pass with its stub \(with tasks ≤ 00 solved\)/);
   t.match(err, /task 02: solving it breaks task 00's tests \(with tasks ≤ 02 solved\): add adds › should be equal/);
+  t.match(io.out(), /01 {2}double a number .* \d+\.\ds \(types \d+\.\ds\)\n/, 'each step says how long its type check took');
+  t.match(io.out(), /CPU: \d+\.\ds in test processes, \d+\.\ds in this one \(its type checker included\)\n {2}type checks, each while the step's tests ran: \d+\.\ds for the whole tree, then \d+\.\ds a step on average\n/);
   t.match(err, /task 01: the tree with tasks ≤ 01 solved does not type-check:\n.*greet\.ts.*notDefinedAnywhere[\s\S]*\(11 lines from tsc; at most 10 shown\)\n/);
   t.notMatch(err, /task 02: the tree with tasks ≤ 02 solved does not type-check/, 'once task 02 is solved, the tree type-checks');
   const kept = /staged tree kept in (.*)\n/.exec(err);
