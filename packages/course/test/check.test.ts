@@ -74,3 +74,19 @@ t.test('check re-runs an earlier task when neither task of the step loaded a fil
   t.equal(await check(course, io, { jobs: 1, typecheck: false }), 0, io.err());
   t.match(io.out(), /01 {2}double a number\s+fails 0\/1\s+passes 1\/1\s+1 re-run, pass {2,}\d/, 'task 00 ran only add, but the new extra.ts is not known');
 });
+
+t.test('a change that is not code, in a package no earlier task can see, re-runs none of them', async (t) => {
+  // task 02's only region is in packages/other, which demo does not depend on
+  const view = [M.region('02'), 'export const view = 1;', M.stub, '// export const view = 0;', M.end, ''].join('\n');
+  const files = {
+    'packages/demo/src/greet.ts': 'export const greet = (name: string): string => `Hello, ${name}!`;\n',
+    'scripts/version.ts': '',
+    'packages/other/package.json': JSON.stringify({ name: '@fixture/other', private: true, type: 'module' }),
+    'packages/other/src/view.tsx': view,
+  };
+  const course = await makeFixture(t, { files });
+  await writeTaskIndex(course);
+  const io = recorder(course.root);
+  await check(course, io, { typecheck: false });
+  t.match(io.out(), /02 {2}greet someone\s+PASSES 1\/1\s+passes 1\/1\s+unaffected/);
+});
