@@ -48,7 +48,7 @@ interface Row {
 /** What a task's tests loaded and ran the last time they ran, by path relative to the tree. */
 interface LastRun {
   loaded: Set<string>;
-  execution: Execution | undefined;
+  execution: Execution;
 }
 
 /** The tally of a whole check, for the closing figures. */
@@ -100,8 +100,9 @@ export async function check(course: Course, io: Io, options: CheckOptions = {}):
     const runOne = async (task: Task): Promise<TaskResult> => {
       const [result] = await slots(() => runTasks(dir, [task], { loads: true }));
       tally.runs++;
-      const execution = result!.execution;
-      const loaded = new Set(inTree([...(result!.loaded ?? []), ...(execution?.scripts.keys() ?? []), ...(execution?.coverage.keys() ?? [])]));
+      // the tree has tap and the test file (missing ones are not run): the runner recorded the run
+      const execution = result!.execution!;
+      const loaded = new Set(inTree([...result!.loaded!, ...execution.scripts.keys(), ...execution.coverage.keys()]));
       last.set(task, { loaded, execution });
       return result!;
     };
@@ -140,13 +141,14 @@ export async function check(course: Course, io: Io, options: CheckOptions = {}):
           return undefined;
         };
         const decide = async (task: Task): Promise<TaskResult | null> => {
-          const before = last.get(task);
-          // A file that is not code, or a task never run, falls back to the package graph.
-          if (!code || before === undefined) return affected === null || affected.has(task.package) ? runOne(task) : null;
+          // every earlier task ran, as the stub of its step or since
+          const before = last.get(task)!;
+          // A file that is not code falls back to the package graph.
+          if (!code) return affected === null || affected.has(task.package) ? runOne(task) : null;
           const files = changed.filter((file) => before.loaded.has(file));
           if (files.length === 0) return null;
           for (const file of files) {
-            if (before.execution === undefined || mayChange(before.execution, join(realDir, file), await nowRuns(file))) return runOne(task);
+            if (mayChange(before.execution, join(realDir, file), await nowRuns(file))) return runOne(task);
           }
           unreached++;
           return null;
@@ -190,7 +192,9 @@ export async function check(course: Course, io: Io, options: CheckOptions = {}):
     const cpu = cpuSince(cpuBefore, await cpuTimes());
     say(`\n${tasks.length} tasks checked in ${seconds(Date.now() - started)} (load average ${loadBefore} at the start, ${load()} at the end)\n`);
     say(`  test files: ${tally.runs} runs, ${tally.rerun} of them earlier tasks re-run; ${tally.unreached} more earlier tasks loaded a changed file but never ran the change\n`);
-    say(`  CPU: ${cpu.children === null ? 'unknown' : seconds(cpu.children * 1000)} in test processes, ${seconds(cpu.self * 1000)} in this one${typecheck ? ' (its type checker included)' : ''}\n`);
+    /* c8 ignore next - children's CPU is unknown only where /proc is missing */
+    const children = cpu.children === null ? 'unknown' : seconds(cpu.children * 1000);
+    say(`  CPU: ${children} in test processes, ${seconds(cpu.self * 1000)} in this one${typecheck ? ' (its type checker included)' : ''}\n`);
     if (typecheck) {
       const [first, ...steps] = tally.typecheckMs;
       say(`  type checks, each while the step's tests ran: ${seconds(first!)} for the whole tree, then ${seconds(steps.reduce((sum, ms) => sum + ms, 0) / Math.max(1, steps.length))} a step on average\n`);

@@ -51,12 +51,14 @@ t.test('check names the task that breaks the staging', async (t) => {
 t.test('check reports tasks without a test file or a region, and can skip type-checking', async (t) => {
   // task 01's view.tsx: a change to a file that is not plain code re-runs the earlier tasks of its package
   const view = [M.region('01'), 'export const view = 1;', M.stub, '// export const view = 0;', M.end, ''].join('\n');
-  const course = await makeFixture(t, { missingTest: true, files: { 'packages/demo/src/greet.ts': 'export const greet = (name: string) => name;\n', 'scripts/version.ts': '', 'packages/demo/src/view.tsx': view } });
+  // task 01's layout.tsx, outside the packages: every package may see it, so every earlier task is re-run
+  const layout = [M.region('01'), 'export const layout = 1;', M.stub, '// export const layout = 0;', M.end, ''].join('\n');
+  const course = await makeFixture(t, { missingTest: true, files: { 'packages/demo/src/greet.ts': 'export const greet = (name: string) => name;\n', 'scripts/version.ts': '', 'packages/demo/src/view.tsx': view, 'scripts/layout.tsx': layout } });
   await writeTaskIndex(course);
   const io = recorder(course.root);
   t.equal(await check(course, io, { typecheck: false }), 1);
   t.match(io.out(), /\(types not checked\)/);
-  t.match(io.out(), /01 {2}double a number\s+fails 0\/1\s+passes 1\/1\s+1 re-run, pass/, 'task 00 is re-run: view.tsx changed');
+  t.match(io.out(), /01 {2}double a number\s+fails 0\/1\s+passes 1\/1\s+1 re-run, pass/, 'task 00 is re-run: view.tsx and layout.tsx changed');
   t.match(io.out(), /02 {2}greet someone\s+no test file\s+no test file/);
   t.match(io.err(), /task 02: no test file \(packages\/demo\/test\/task-02-greet\.test\.ts\)/);
   t.match(io.err(), /task 02: no `\/\/ #region task-02` in the sources/);
@@ -71,4 +73,20 @@ t.test('check re-runs an earlier task when neither task of the step loaded a fil
   const io = recorder(course.root);
   t.equal(await check(course, io, { jobs: 1, typecheck: false }), 0, io.err());
   t.match(io.out(), /01 {2}double a number\s+fails 0\/1\s+passes 1\/1\s+1 re-run, pass {2,}\d/, 'task 00 ran only add, but the new extra.ts is not known');
+});
+
+t.test('a change that is not code, in a package no earlier task can see, re-runs none of them', async (t) => {
+  // task 02's only region is in packages/other, which demo does not depend on
+  const view = [M.region('02'), 'export const view = 1;', M.stub, '// export const view = 0;', M.end, ''].join('\n');
+  const files = {
+    'packages/demo/src/greet.ts': 'export const greet = (name: string): string => `Hello, ${name}!`;\n',
+    'scripts/version.ts': '',
+    'packages/other/package.json': JSON.stringify({ name: '@fixture/other', private: true, type: 'module' }),
+    'packages/other/src/view.tsx': view,
+  };
+  const course = await makeFixture(t, { files });
+  await writeTaskIndex(course);
+  const io = recorder(course.root);
+  await check(course, io, { typecheck: false });
+  t.match(io.out(), /02 {2}greet someone\s+PASSES 1\/1\s+passes 1\/1\s+unaffected/);
 });
