@@ -98,48 +98,117 @@ export function redact(url: string): string {
  * same `pg` driver (and knex) serve both backends.
  */
 async function connectPGlite(dataDir: string | undefined): Promise<Connection> {
+  const lent = dataDir === undefined ? undefined : lentDatabases.get(resolve(dataDir));
+  if (lent !== undefined) return borrow(lent);
   let releaseLock = async () => {};
   let pglite: PGlite | undefined;
-  let socketDir: string | undefined;
   try {
     if (dataDir !== undefined) releaseLock = await lockDataDir(resolve(dataDir));
     pglite = await PGlite.create(dataDir === undefined ? undefined : resolve(dataDir));
-    // A private folder (mode 0700) keeps other local users away from the socket.
-    socketDir = await mkdtemp(join(tmpdir(), 'hallpass-pglite-'));
-    const server = new PGLiteSocketServer({ db: pglite, path: join(socketDir, '.s.PGSQL.5432') });
-    await server.start();
-    // PGlite is a single backend session: one pooled connection, so no two
-    // transactions can interleave on it.
-    const knex = knexFactory({
-      client: 'pg',
-      // No query or connect timeouts: PGlite runs inside this process and cannot interrupt a
-      // statement, so a client giving up would only leave the one session busy under the next query.
-      connection: { host: socketDir, port: 5432, user: 'postgres', database: 'postgres' },
-      pool: { min: 0, max: 1 },
-      log: quietLog,
-    });
     const db = pglite;
-    const dir = socketDir;
-    return {
-      knex,
-      kind: 'pglite',
-      async close() {
-        await knex.destroy();
-        await server.stop();
-        await db.close();
-        await rm(dir, { recursive: true, force: true });
-        await releaseLock();
-      },
-    };
+    return await serve(db, async () => {
+      await db.close();
+      await releaseLock();
+    });
   } catch (error) {
     /* c8 ignore next 2 - clean-up for a server that failed after PGlite started */
     await pglite?.close().catch(() => {});
-    if (socketDir !== undefined) await rm(socketDir, { recursive: true, force: true });
     await releaseLock();
     if (error instanceof DatabaseOpenError) throw error;
     /* c8 ignore next - an in-memory database has no folder to be wrong */
     const where = dataDir === undefined ? 'in memory' : `in ${dataDir}`;
     throw new DatabaseOpenError(`cannot open the embedded database ${where}: ${String(error)}`, { cause: error });
+  }
+}
+
+/** Puts a running PGlite behind a socket and a knex handle; `after` runs once both are closed. */
+async function serve(pglite: PGlite, after: () => Promise<void>): Promise<Connection> {
+  // A private folder (mode 0700) keeps other local users away from the socket.
+  const socketDir = await mkdtemp(join(tmpdir(), 'hallpass-pglite-'));
+  const server = new PGLiteSocketServer({ db: pglite, path: join(socketDir, '.s.PGSQL.5432') });
+  try {
+    await server.start();
+    /* c8 ignore next 4 - a socket folder that cannot be listened on */
+  } catch (error) {
+    await rm(socketDir, { recursive: true, force: true });
+    throw error;
+  }
+  // PGlite is a single backend session: one pooled connection, so no two
+  // transactions can interleave on it.
+  const knex = knexFactory({
+    client: 'pg',
+    // No query or connect timeouts: PGlite runs inside this process and cannot interrupt a
+    // statement, so a client giving up would only leave the one session busy under the next query.
+    connection: { host: socketDir, port: 5432, user: 'postgres', database: 'postgres' },
+    pool: { min: 0, max: 1 },
+    log: quietLog,
+  });
+  return {
+    knex,
+    kind: 'pglite',
+    async close() {
+      await knex.destroy();
+      await server.stop();
+      await rm(socketDir, { recursive: true, force: true });
+      await after();
+    },
+  };
+}
+
+/**
+ * An embedded database kept running by its owner and lent to `connect()`:
+ * opening its folder gives a handle of its own on the running database, and
+ * closing that handle leaves the database running. One handle at a time.
+ * Starting PGlite takes a good part of a second; the test support
+ * (`@hallpass/db/testing`) lends one database to a test file's tests in turn.
+ */
+export interface LentDatabase {
+  readonly dataDir: string;
+  readonly pglite: PGlite;
+  /** True while a handle on it is open. */
+  readonly borrowed: boolean;
+  /** Takes it back: later `connect()` calls open the folder as usual. Refused while borrowed. */
+  withdraw(): void;
+}
+
+interface Lending {
+  dataDir: string;
+  pglite: PGlite;
+  borrowed: boolean;
+}
+
+const lentDatabases = new Map<string, Lending>();
+
+/** Lends the running `pglite`, whose files are in `dataDir`, to `connect({ dataDir })`. */
+export function lendDatabase(dataDir: string, pglite: PGlite): LentDatabase {
+  const key = resolve(dataDir);
+  if (lentDatabases.has(key)) throw new DatabaseOpenError(`the data folder ${dataDir} is already lent`);
+  const lending: Lending = { dataDir: key, pglite, borrowed: false };
+  lentDatabases.set(key, lending);
+  return {
+    dataDir: key,
+    pglite,
+    get borrowed() {
+      return lending.borrowed;
+    },
+    withdraw() {
+      if (lending.borrowed) throw new DatabaseOpenError(`the data folder ${dataDir} is in use; close its handle first`);
+      lentDatabases.delete(key);
+    },
+  };
+}
+
+async function borrow(lending: Lending): Promise<Connection> {
+  if (lending.borrowed) throw new DatabaseOpenError(`the data folder ${lending.dataDir} is already open in this process; close it first`);
+  lending.borrowed = true;
+  try {
+    return await serve(lending.pglite, async () => {
+      lending.borrowed = false;
+    });
+    /* c8 ignore next 4 - a socket folder that cannot be listened on */
+  } catch (error) {
+    lending.borrowed = false;
+    throw error;
   }
 }
 
@@ -170,9 +239,12 @@ export async function lockDataDir(dir: string): Promise<() => Promise<void>> {
     // Stale (its process has died), or gone since we tried: take it over under the claim.
     if (await createWithPid(claimFile)) {
       try {
-        const again = await ownerOf(lockFile);
-        // Still dead (or holding no pid at all, which no live opener leaves): remove it; `force` if it has gone meanwhile.
-        if (again === undefined || !isAlive(again)) await rm(lockFile, { force: true });
+        // Under the claim nobody else removes the lock, and nobody creates one while it exists: a lock
+        // still there and still dead (or holding no pid, which no live opener leaves) is safe to remove.
+        // A lock gone meanwhile is left alone: another opener may be creating its own right now.
+        const again = await readFile(lockFile, 'utf8').catch(() => null);
+        /* c8 ignore next - whether the lock is still there depends on how the racing openers interleave */
+        if (again !== null && (!/^\d+$/.test(again) || !isAlive(Number(again)))) await rm(lockFile);
       } finally {
         await rm(claimFile, { force: true });
       }

@@ -3,14 +3,15 @@
  * files in parallel. PostgreSQL when DATABASE_URL is set, embedded PGlite otherwise.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { cpSync, statfsSync } from 'node:fs';
-import { access, cp, mkdtemp, rename, rm } from 'node:fs/promises';
+import { cpSync, rmSync, statfsSync } from 'node:fs';
+import { access, appendFile, cp, mkdtemp, rename, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
 import type { Knex } from 'knex';
 import { userMigrations } from '@hallpass/user-model';
-import { connect } from './connection.ts';
+import { connect, lendDatabase, type LentDatabase } from './connection.ts';
 import { DB } from './db.ts';
 import { migrateToLatest } from './migrate.ts';
 
@@ -27,12 +28,142 @@ export function testBackend(): 'postgres' | 'pglite' {
   return process.env.DATABASE_URL ? 'postgres' : 'pglite';
 }
 
-/** A migrated `DB` of the test's own, closed and removed when the test ends. */
+/**
+ * A migrated `DB` of the test's own, closed (and its database removed) when the test ends.
+ *
+ * On PGlite, starting a database costs more than most tests, so a test file's
+ * tests take turns on one running database: each is given it emptied (every
+ * table truncated, identities restarted, the session's settings discarded). A
+ * test that changed the schema leaves the next test a new copy. A test that
+ * asks for a second `DB` while holding one gets a database of its own, as every
+ * test does on PostgreSQL.
+ */
 export async function testDB(t: Teardownable, backend = testBackend()): Promise<DB> {
-  const target = await isolatedTarget(t, backend);
-  const db = await DB.open(target);
-  t.teardown(() => db.close());
-  return db;
+  /* c8 ignore next - PostgreSQL gives each test a database of its own (CI sets DATABASE_URL) */
+  const share = backend === 'postgres' ? undefined : await borrowShared();
+  if (share === undefined) {
+    const db = await DB.open(await isolatedTarget(t, backend));
+    t.teardown(() => db.close());
+    return db;
+  }
+  const handle: { db?: DB } = {};
+  // Registered before the open, so the database is given back even if the open fails.
+  t.teardown(async () => {
+    await handle.db?.close();
+    share.held = false;
+    retireWhenIdle();
+  });
+  handle.db = await DB.open({ dataDir: share.lent.dataDir });
+  return handle.db;
+}
+
+/** The test process's shared embedded database, and the tables it is emptied of. */
+interface Shared {
+  lent: LentDatabase;
+  tables: string[];
+  /** Given to a test that has not ended yet. */
+  held: boolean;
+  /** Not yet given to any test: as empty as the snapshot. */
+  fresh: boolean;
+}
+let shared: Promise<Shared> | undefined;
+let retiring: NodeJS.Timeout | undefined;
+
+/**
+ * PostgreSQL keeps a 10-second timer to flush its statistics, which would hold
+ * the test process open that long after its last test: the shared database is
+ * closed once no test has asked for it for this long (the next test to ask
+ * starts a new one).
+ */
+const IDLE_MS = 100;
+
+/** The shared database, emptied for a test; `undefined` while another test holds it. */
+async function borrowShared(): Promise<Shared | undefined> {
+  clearTimeout(retiring);
+  shared ??= startShared().catch((error: unknown) => {
+    /* c8 ignore next 2 - only a snapshot that cannot be built (task 00's stub) fails here; the next test tries again */
+    shared = undefined;
+    throw error;
+  });
+  const current = await shared;
+  if (current.held) return undefined;
+  current.held = true;
+  if (await emptied(current).catch(() => false)) return current;
+  // The schema changed (or the database could not be emptied): retire this copy and start another.
+  current.held = false;
+  await retire(current);
+  return borrowShared();
+}
+
+function retireWhenIdle(): void {
+  clearTimeout(retiring);
+  retiring = setTimeout(() => {
+    // A test asking for the database clears this timer first, so nobody holds it now.
+    void shared?.then(retire);
+  }, IDLE_MS);
+  // Only the database's own timer may keep the process open, and only until this fires.
+  retiring.unref();
+}
+
+/** The data folder of the shared database while one runs (for tests of this module). */
+export async function sharedTestDatabase(): Promise<string | undefined> {
+  return (await shared)?.lent.dataDir;
+}
+
+async function retire(current: Shared): Promise<void> {
+  shared = undefined;
+  current.lent.withdraw();
+  await current.lent.pglite.close();
+  await rm(current.lent.dataDir, { recursive: true, force: true });
+  copies.delete(current.lent.dataDir);
+}
+
+/** Copies still on disk: a process that ends before the idle close (a failure, a timeout) removes them on its way out. */
+const copies = new Set<string>();
+
+async function startShared(): Promise<Shared> {
+  const dataDir = await mkdtemp(join(copiesFolder(), 'hallpass-test-'));
+  if (copies.size === 0) process.once('exit', () => copies.forEach((copy) => rmSync(copy, { recursive: true, force: true })));
+  copies.add(dataDir);
+  cpSync(await pgliteSnapshot(), dataDir, { recursive: true });
+  const pglite = await PGlite.create(dataDir);
+  return { lent: lendDatabase(dataDir, pglite), tables: await tablesOf(pglite), held: false, fresh: true };
+}
+
+/**
+ * Counts the schema changes made in a test database (event triggers fire on
+ * every CREATE, ALTER and DROP), so telling whether a test changed the schema
+ * of the shared database costs one read. Part of the snapshot; the counter
+ * lives in a schema of its own, out of the tests' way.
+ */
+const COUNT_SCHEMA_CHANGES = `
+  CREATE SCHEMA hallpass_test_support;
+  CREATE SEQUENCE hallpass_test_support.schema_changes;
+  CREATE FUNCTION hallpass_test_support.count_schema_change() RETURNS event_trigger LANGUAGE plpgsql
+    AS $$ BEGIN PERFORM nextval('hallpass_test_support.schema_changes'); END $$;
+  CREATE EVENT TRIGGER hallpass_test_schema_change ON ddl_command_end EXECUTE FUNCTION hallpass_test_support.count_schema_change();
+  CREATE EVENT TRIGGER hallpass_test_schema_drop ON sql_drop EXECUTE FUNCTION hallpass_test_support.count_schema_change();`;
+
+/** The tables the tests write to: all of the public schema but knex's migration records. */
+async function tablesOf(pglite: PGlite): Promise<string[]> {
+  const { rows } = await pglite.query<{ name: string }>(`SELECT quote_ident(tablename) AS name FROM pg_tables WHERE schemaname = 'public' AND tablename NOT LIKE 'knex\\_migrations%' ORDER BY 1`);
+  return rows.map((row) => row.name);
+}
+
+/** Empties the shared database for the next test; false when a test changed its schema. */
+async function emptied(current: Shared): Promise<boolean> {
+  if (current.fresh) {
+    current.fresh = false;
+    return true;
+  }
+  const { pglite } = current.lent;
+  // The socket server ends a transaction its client left open; if one were still open here,
+  // DISCARD ALL would fail and the test would get a new copy instead.
+  await pglite.exec('DISCARD ALL');
+  const { rows } = await pglite.query<{ changed: boolean }>('SELECT is_called AS changed FROM hallpass_test_support.schema_changes');
+  if (rows[0]?.changed !== false) return false;
+  if (current.tables.length > 0) await pglite.exec(`TRUNCATE ${current.tables.join(', ')} RESTART IDENTITY CASCADE`);
+  return true;
 }
 
 /**
@@ -106,12 +237,19 @@ async function createPostgresDatabase(t: Teardownable, adminUrl: string): Promis
 /* c8 ignore stop */
 
 /**
+ * Settings written into the test snapshot's `postgresql.auto.conf`. PGlite's
+ * default 128 MB of shared buffers are zeroed each time a database starts,
+ * about a tenth of a second that every test paid; the tests' tables are tiny.
+ */
+export const SNAPSHOT_SETTINGS = 'shared_buffers = 8MB\n';
+
+/**
  * Creating a PGlite database (initdb) takes seconds; copying a migrated one takes
  * a fraction of that. The first test file of a run builds the copy, keyed by the
  * migrations' code, and every later file starts from it.
  */
 export async function pgliteSnapshot(root = tmpdir()): Promise<string> {
-  const key = createHash('sha256');
+  const key = createHash('sha256').update(SNAPSHOT_SETTINGS).update(COUNT_SCHEMA_CHANGES);
   for (const migration of userMigrations) key.update(`${migration.name}\n${migration.up.toString()}\n`);
   const snapshot = join(root, `hallpass-pglite-snapshot-${key.digest('hex').slice(0, 16)}`);
   if (await exists(join(snapshot, 'PG_VERSION'))) return snapshot;
@@ -121,6 +259,7 @@ export async function pgliteSnapshot(root = tmpdir()): Promise<string> {
   const connection = await connect({ dataDir: building });
   try {
     await migrateToLatest(connection.knex);
+    await connection.knex.raw(COUNT_SCHEMA_CHANGES);
     /* c8 ignore start - only a broken migration (a task-00 stub) fails here */
   } catch (error) {
     await connection.close();
@@ -129,6 +268,7 @@ export async function pgliteSnapshot(root = tmpdir()): Promise<string> {
   }
   /* c8 ignore stop */
   await connection.close();
+  await appendFile(join(building, 'postgresql.auto.conf'), SNAPSHOT_SETTINGS);
   try {
     await rename(building, snapshot);
   } catch {
