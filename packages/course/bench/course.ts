@@ -5,7 +5,7 @@
  * - CLI start:        `pnpm course help` (node, tsx, the course tools' modules)
  * - first verify:     `pnpm course verify` in a new workspace (task 00 fails)
  * - save, db task:    a save in task 01's file → task 01's verdict (its stub still there)
- * - save, auth task:  the same for task 04
+ * - save, auth task:  the same for task 04 (no database) and task 05 (a database per test)
  * - save, app task:   the same for task 06
  * - task passes:      task 01's solution saved → task 01 passes and task 02's verdict is given
  * - tap runner:       task 01's file under the tap runner, for comparison with the node runner
@@ -108,7 +108,7 @@ try {
     await solveUpTo(-1);
     await rm(resultsFile, { force: true });
   }, verify);
-  for (const [label, id] of [['save → verdict, db task 01', 1], ['save → verdict, auth task 04', 4], ['save → verdict, app task 06', 6]] as const) {
+  for (const [label, id] of [['save → verdict, db task 01', 1], ['save → verdict, auth task 04', 4], ['save → verdict, auth task 05', 5], ['save → verdict, app task 06', 6]] as const) {
     await solveUpTo(id - 1);
     await verify(); // tasks before it pass and are cached
     await measure(label, () => touch(id), verify);
