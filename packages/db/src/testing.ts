@@ -75,7 +75,7 @@ let retiring: NodeJS.Timeout | undefined;
  * closed once no test has asked for it for this long (the next test to ask
  * starts a new one).
  */
-const IDLE_MS = 100;
+const IDLE_MS = 50;
 
 /** The shared database, emptied for a test; `undefined` while another test holds it. */
 async function borrowShared(): Promise<Shared | undefined> {
