@@ -1,14 +1,15 @@
 /** The command lines: `pnpm grade …` and `pnpm course …`. */
 import { CourseError, UsageError, taskById, type Course } from './course.ts';
 import type { Task } from './manifest.ts';
-import type { CheckOptions } from './check.ts';
+import { check, type CheckOptions } from './check.ts';
 import { writeTaskIndex, docsProblems, INDEX_PAGE } from './docs.ts';
+import { gradeUsage } from './grade.ts';
 import type { Io } from './io.ts';
 import { hint, list, passes, verify, watch } from './learner.ts';
 import { MarkerError } from './markers.ts';
-import { gradeUsage } from './usage.ts';
-// The authors' commands (check, new, wrong-answers) and solution/reset load their modules when
-// used: a learner's `verify` starts sooner without them.
+import { reset, solution } from './reference.ts';
+import { createWorkspace } from './workspace.ts';
+import { checkWrongAnswers } from './wrong-answers.ts';
 
 export const courseUsage = `usage: pnpm course <command>
 
@@ -104,7 +105,6 @@ export async function course(argv: string[], context: CliContext): Promise<numbe
     case 'new': {
       const { positional, options } = flags(rest, { '--no-git': 'flag' });
       if (positional.length !== 1) throw new UsageError('course new takes one folder: pnpm course new <dir>');
-      const { createWorkspace } = await import('./workspace.ts');
       await createWorkspace(course, positional[0]!, io, { git: !options.has('--no-git') });
       return 0;
     }
@@ -115,7 +115,6 @@ export async function course(argv: string[], context: CliContext): Promise<numbe
       const checkOptions: CheckOptions = { typecheck: !options.has('--no-typecheck'), keep: options.has('--keep') };
       if (jobs !== undefined) checkOptions.jobs = Number(jobs);
       noMore(positional, 'course check');
-      const { check } = await import('./check.ts');
       return check(course, io, checkOptions);
     }
     case 'docs': {
@@ -151,14 +150,12 @@ export async function course(argv: string[], context: CliContext): Promise<numbe
       noMore(positional, 'course solution', 1);
       if (positional[0] === undefined) throw new UsageError('course solution takes a task number: pnpm course solution N');
       const task = taskArg(course, positional[0], 'solution');
-      const { solution } = await import('./reference.ts');
       return solution(course, io, task, { passed: await passes(course, task), force: options.has('--force') });
     }
     case 'reset': {
       const { positional } = flags(rest, {});
       noMore(positional, 'course reset', 1);
       if (positional[0] === undefined) throw new UsageError('course reset takes a task number: pnpm course reset N');
-      const { reset } = await import('./reference.ts');
       return reset(course, io, taskArg(course, positional[0], 'reset'));
     }
     case 'watch': {
@@ -173,7 +170,6 @@ export async function course(argv: string[], context: CliContext): Promise<numbe
       const jobs = options.get('--jobs') as string | undefined;
       if (id !== undefined && !/^\d+$/.test(id)) throw new UsageError(`course wrong-answers takes a task number, got "${id}"`);
       if (jobs !== undefined && !/^[1-9]\d*$/.test(jobs)) throw new UsageError('--jobs takes a positive number');
-      const { checkWrongAnswers } = await import('./wrong-answers.ts');
       return checkWrongAnswers(course, io, id === undefined ? undefined : taskById(course, Number(id)), jobs === undefined ? {} : { jobs: Number(jobs) });
     }
     default:

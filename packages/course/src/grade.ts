@@ -11,9 +11,16 @@ import { taskNumber, type Task } from './manifest.ts';
 import { runTasks, type TaskResult } from './runner.ts';
 import { changesOutsideRegions, gradingTree, type Change } from './tamper.ts';
 import { isWorkspace } from './workspace.ts';
-import { gradeUsage } from './usage.ts';
 
-export { gradeUsage } from './usage.ts';
+export const gradeUsage = `usage: pnpm grade [--task N]... [--package NAME]... [--json [file]] [--junit file] [--workspace dir]
+
+  --task N          grade task N only (repeat, or N,M, for several)
+  --package NAME    grade the tasks of one package (user-model, db, auth, app)
+  --json [file]     print the result as JSON (or write it to file and print the table)
+  --junit file      also write the result as JUnit XML
+  --workspace dir   from the course repository: grade a learner's workspace with the
+                    course's own tests, and list what the learner changed outside the tasks
+`;
 
 export interface GradeArgs {
   tasks: number[];

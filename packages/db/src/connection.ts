@@ -243,8 +243,9 @@ export async function lockDataDir(dir: string): Promise<() => Promise<void>> {
         // still there and still dead (or holding no pid, which no live opener leaves) is safe to remove.
         // A lock gone meanwhile is left alone: another opener may be creating its own right now.
         const again = await readFile(lockFile, 'utf8').catch(() => null);
-        /* c8 ignore next - whether the lock is still there depends on how the racing openers interleave */
-        if (again !== null && (!/^\d+$/.test(again) || !isAlive(Number(again)))) await rm(lockFile);
+        /* c8 ignore next 2 - whether the lock is still there depends on how the racing openers interleave */
+        const pid = again === null ? undefined : pidIn(again);
+        if (again !== null && (pid === undefined || !isAlive(pid))) await rm(lockFile);
       } finally {
         await rm(claimFile, { force: true });
       }
@@ -277,7 +278,11 @@ async function createWithPid(file: string): Promise<boolean> {
 
 /** The pid a lock or claim file holds; `undefined` when it is gone or holds no pid. */
 async function ownerOf(file: string): Promise<number | undefined> {
-  const text = await readFile(file, 'utf8').catch(() => '');
+  return pidIn(await readFile(file, 'utf8').catch(() => ''));
+}
+
+/** The pid a lock or claim file's text holds, if it holds one. */
+function pidIn(text: string): number | undefined {
   return /^\d+$/.test(text) ? Number(text) : undefined;
 }
 

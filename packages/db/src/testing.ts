@@ -120,10 +120,10 @@ async function retire(current: Shared): Promise<void> {
 
 /** Copies still on disk: a process that ends before the idle close (a failure, a timeout) removes them on its way out. */
 const copies = new Set<string>();
+process.once('exit', () => copies.forEach((copy) => rmSync(copy, { recursive: true, force: true })));
 
 async function startShared(): Promise<Shared> {
   const dataDir = await mkdtemp(join(copiesFolder(), 'hallpass-test-'));
-  if (copies.size === 0) process.once('exit', () => copies.forEach((copy) => rmSync(copy, { recursive: true, force: true })));
   copies.add(dataDir);
   cpSync(await pgliteSnapshot(), dataDir, { recursive: true });
   const pglite = await PGlite.create(dataDir);
@@ -241,7 +241,7 @@ async function createPostgresDatabase(t: Teardownable, adminUrl: string): Promis
  * default 128 MB of shared buffers are zeroed each time a database starts,
  * about a tenth of a second that every test paid; the tests' tables are tiny.
  */
-export const SNAPSHOT_SETTINGS = 'shared_buffers = 8MB\n';
+const SNAPSHOT_SETTINGS = 'shared_buffers = 8MB\n';
 
 /**
  * Creating a PGlite database (initdb) takes seconds; copying a migrated one takes
