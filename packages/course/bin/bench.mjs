@@ -1,5 +1,4 @@
 // `pnpm bench:course`: how long a learner waits, measured in a fresh workspace.
-import { register } from 'tsx/esm/api';
+import '../src/loads/typescript.mjs';
 
-register();
 await import('../bench/course.ts');

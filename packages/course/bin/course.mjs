@@ -1,6 +1,5 @@
 // Started directly by `pnpm course` at the root (like `pnpm start`), so pnpm adds no
-// lines of its own to the output; tsx compiles the TypeScript as it loads.
-import { register } from 'tsx/esm/api';
+// lines of its own to the output; the course's loader compiles the TypeScript as it loads.
+import '../src/loads/typescript.mjs';
 
-register();
 await import('./course.ts');

@@ -3,7 +3,7 @@
  *
  * A tap test file is a program: under plain `node` it prints TAP and exits
  * non-zero when a test fails. So each file runs in its own `node` process with
- * tsx's loader (esbuild strips the types), not under the tap runner, which
+ * the course's TypeScript loader (esbuild strips the types), not under the tap runner, which
  * adds a process of its own and loads the TypeScript compiler for every file.
  * That halves the time a one-file run takes (see docs/taking-the-course.md).
  */
@@ -50,8 +50,8 @@ export interface RunOptions {
   loads?: boolean;
 }
 
-/** The loader that lets `node` run TypeScript: tsx's, from this package's install. */
-export const TS_LOADER = import.meta.resolve('tsx');
+/** The loader that lets `node` run TypeScript (loads/typescript.mjs: esbuild, for the .ts files alone). */
+export const TS_LOADER = new URL('./loads/typescript.mjs', import.meta.url).href;
 /** The preload that records what a test run loads and executes (loads/register.mjs). */
 export const RECORDER = new URL('./loads/register.mjs', import.meta.url).href;
 

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import type { Knex } from 'knex';
 import { userMigrations } from '@hallpass/user-model';
-import { connect, lendDatabase, type LentDatabase } from './connection.ts';
+import { connect, lendDatabase, type Connection } from './connection.ts';
 import { DB } from './db.ts';
 import { migrateToLatest } from './migrate.ts';
 
@@ -31,16 +31,17 @@ export function testBackend(): 'postgres' | 'pglite' {
 /**
  * A migrated `DB` of the test's own, closed (and its database removed) when the test ends.
  *
- * On PGlite, starting a database costs more than most tests, so a test file's
- * tests take turns on one running database: each is given it emptied (every
- * table truncated, identities restarted, the session's settings discarded). A
- * test that changed the schema leaves the next test a new copy. A test that
- * asks for a second `DB` while holding one gets a database of its own, as every
- * test does on PostgreSQL.
+ * Starting a database costs more than most tests (a PGlite copy to start, or a
+ * PostgreSQL `CREATE DATABASE` and its migrations), so a test file's tests take
+ * turns on one database: each is given it emptied (every table truncated,
+ * identities restarted, PGlite's session settings discarded). A test that
+ * changed the schema leaves the next test a new database. A test that asks for
+ * a second `DB` while holding one gets a database of its own, and so does every
+ * test on a PostgreSQL server that refuses the event triggers the sharing needs
+ * (they take a superuser).
  */
 export async function testDB(t: Teardownable, backend = testBackend()): Promise<DB> {
-  /* c8 ignore next - PostgreSQL gives each test a database of its own (CI sets DATABASE_URL) */
-  const share = backend === 'postgres' ? undefined : await borrowShared();
+  const share = await borrowShared(backend);
   if (share === undefined) {
     const db = await DB.open(await isolatedTarget(t, backend));
     t.teardown(() => db.close());
@@ -53,88 +54,210 @@ export async function testDB(t: Teardownable, backend = testBackend()): Promise<
     share.held = false;
     retireWhenIdle();
   });
-  handle.db = await DB.open({ dataDir: share.lent.dataDir });
+  handle.db = await DB.open(share.target);
   return handle.db;
 }
 
-/** The test process's shared embedded database, and the tables it is emptied of. */
+/** A test process's shared database, and the tables it is emptied of. */
 interface Shared {
-  lent: LentDatabase;
+  /** What `DB.open` is given to reach it. */
+  target: { dataDir: string } | { connection: string };
+  /** Its data folder (PGlite) or its URL (PostgreSQL). */
+  name: string;
   tables: string[];
   /** Given to a test that has not ended yet. */
   held: boolean;
-  /** Not yet given to any test: as empty as the snapshot. */
+  /** Not yet given to any test: as empty as when it was made. */
   fresh: boolean;
+  /** Empties it for the next test: false when the schema changed (or it could not be emptied). */
+  empty(): Promise<boolean>;
+  /** Closes and removes it. */
+  remove(): Promise<void>;
 }
-let shared: Promise<Shared> | undefined;
+const shared = new Map<'postgres' | 'pglite', Promise<Shared | null>>();
 let retiring: NodeJS.Timeout | undefined;
 
 /**
  * PostgreSQL keeps a 10-second timer to flush its statistics, which would hold
- * the test process open that long after its last test: the shared database is
- * closed once no test has asked for it for this long (the next test to ask
- * starts a new one).
+ * a PGlite test process open that long after its last test, and a server's
+ * database must be dropped before the process ends: the shared database is
+ * removed once no test has asked for it for this long (the next test to ask
+ * gets a new one).
  */
 const IDLE_MS = 50;
 
-/** The shared database, emptied for a test; `undefined` while another test holds it. */
-async function borrowShared(): Promise<Shared | undefined> {
+/** The shared database, emptied for a test; `undefined` while another test holds it, or when the server cannot share. */
+async function borrowShared(backend: 'postgres' | 'pglite'): Promise<Shared | undefined> {
   clearTimeout(retiring);
-  shared ??= startShared().catch((error: unknown) => {
-    /* c8 ignore next 2 - only a snapshot that cannot be built (task 00's stub) fails here; the next test tries again */
-    shared = undefined;
-    throw error;
-  });
-  const current = await shared;
+  let starting = shared.get(backend);
+  if (starting === undefined) {
+    /* c8 ignore next - PostgreSQL only when DATABASE_URL names a server (as in CI) */
+    const start = backend === 'postgres' ? startPostgres : startPGlite;
+    starting = start().catch((error: unknown) => {
+      /* c8 ignore next 2 - only a database that cannot be migrated (task 00's stub) fails here; the next test tries again */
+      shared.delete(backend);
+      throw error;
+    });
+    shared.set(backend, starting);
+  }
+  const current = await starting;
+  /* c8 ignore next - a PostgreSQL server that refuses event triggers (a user without superuser rights) */
+  if (current === null) return undefined;
   if (current.held) return undefined;
   current.held = true;
-  if (await emptied(current).catch(() => false)) return current;
-  // The schema changed (or the database could not be emptied): retire this copy and start another.
+  if (current.fresh) {
+    current.fresh = false;
+    return current;
+  }
+  if (await current.empty().catch(() => false)) return current;
+  // The schema changed (or the database could not be emptied): retire this one and make another.
   current.held = false;
-  await retire(current);
-  return borrowShared();
+  await retire(backend, current);
+  return borrowShared(backend);
 }
 
 function retireWhenIdle(): void {
   clearTimeout(retiring);
+  // Kept referenced: a server's database must be dropped before the process ends, which takes this long at most.
   retiring = setTimeout(() => {
-    // A test asking for the database clears this timer first, so nobody holds it now.
-    void shared?.then(retire);
+    // A test asking for a database clears this timer first, so nobody holds one now.
+    for (const [backend, current] of shared) {
+      /* c8 ignore next - null: a PostgreSQL server that refuses to share, with nothing to remove */
+      void current.then((found) => (found === null ? undefined : retire(backend, found)));
+    }
   }, IDLE_MS);
-  // Only the database's own timer may keep the process open, and only until this fires.
-  retiring.unref();
 }
 
-/** The data folder of the shared database while one runs (for tests of this module). */
-export async function sharedTestDatabase(): Promise<string | undefined> {
-  return (await shared)?.lent.dataDir;
+/** The data folder (PGlite) or URL (PostgreSQL) of the shared database while there is one (for tests of this module). */
+export async function sharedTestDatabase(backend = testBackend()): Promise<string | undefined> {
+  return (await shared.get(backend))?.name;
 }
 
-async function retire(current: Shared): Promise<void> {
-  shared = undefined;
-  current.lent.withdraw();
-  await current.lent.pglite.close();
-  await rm(current.lent.dataDir, { recursive: true, force: true });
-  copies.delete(current.lent.dataDir);
+async function retire(backend: 'postgres' | 'pglite', current: Shared): Promise<void> {
+  if ((await shared.get(backend)) === current) shared.delete(backend);
+  await current.remove();
 }
 
 /** Copies still on disk: a process that ends before the idle close (a failure, a timeout) removes them on its way out. */
 const copies = new Set<string>();
 process.once('exit', () => copies.forEach((copy) => rmSync(copy, { recursive: true, force: true })));
 
-async function startShared(): Promise<Shared> {
+async function startPGlite(): Promise<Shared> {
   const dataDir = await mkdtemp(join(copiesFolder(), 'hallpass-test-'));
   copies.add(dataDir);
   cpSync(await pgliteSnapshot(), dataDir, { recursive: true });
   const pglite = await PGlite.create(dataDir);
-  return { lent: lendDatabase(dataDir, pglite), tables: await tablesOf(pglite), held: false, fresh: true };
+  const lent = lendDatabase(dataDir, pglite);
+  const tables = await tablesOf((sql) => pglite.query<{ name: string }>(sql));
+  return {
+    target: { dataDir },
+    name: dataDir,
+    tables,
+    held: false,
+    fresh: true,
+    async empty() {
+      // The socket server ends a transaction its client left open; if one were still open here,
+      // DISCARD ALL would fail and the test would get a new copy instead.
+      await pglite.exec('DISCARD ALL');
+      const { rows } = await pglite.query<{ changed: boolean }>(SCHEMA_CHANGED);
+      if (rows[0]?.changed !== false) return false;
+      if (tables.length > 0) await pglite.exec(truncate(tables));
+      return true;
+    },
+    async remove() {
+      lent.withdraw();
+      await pglite.close();
+      await rm(dataDir, { recursive: true, force: true });
+      copies.delete(dataDir);
+    },
+  };
 }
+
+/* c8 ignore start - runs only against a PostgreSQL server (DATABASE_URL), as in CI */
+/**
+ * A migrated database on the server, counting its schema changes as the PGlite
+ * snapshot does; null when the server refuses the event triggers (they take a
+ * superuser), and each test then gets a database of its own.
+ */
+async function startPostgres(): Promise<Shared | null> {
+  const adminUrl = process.env.DATABASE_URL ?? '';
+  const name = `hallpass_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const url = await createPostgresDatabase(adminUrl, name);
+  const drop = (): Promise<void> => dropPostgresDatabase(adminUrl, name);
+  let support: Connection;
+  try {
+    support = await connect({ connection: url, poolMax: 1 });
+  } catch (error) {
+    await drop();
+    throw error;
+  }
+  try {
+    await migrateToLatest(support.knex);
+    await support.knex.raw(COUNT_SCHEMA_CHANGES);
+  } catch (error) {
+    await support.close();
+    await drop();
+    if ((error as { code?: string }).code === INSUFFICIENT_PRIVILEGE) return null;
+    throw error;
+  }
+  const query = async <Row>(sql: string): Promise<{ rows: Row[] }> => support.knex.raw<{ rows: Row[] }>(sql);
+  const tables = await tablesOf(query<{ name: string }>);
+  return {
+    target: { connection: url },
+    name: url,
+    tables,
+    held: false,
+    fresh: true,
+    async empty() {
+      // Each test connects anew, so no session setting carries over. A connection the last
+      // test left in a transaction holds locks: after a moment the database is replaced.
+      return support.knex.transaction(async (trx) => {
+        await trx.raw("SET LOCAL lock_timeout = '2s'");
+        const { rows } = await trx.raw<{ rows: { changed: boolean }[] }>(SCHEMA_CHANGED);
+        if (rows[0]?.changed !== false) return false;
+        if (tables.length > 0) await trx.raw(truncate(tables));
+        return true;
+      });
+    },
+    async remove() {
+      await support.close();
+      await drop();
+    },
+  };
+}
+
+/** PostgreSQL's error code for a statement the user lacks the rights for. */
+const INSUFFICIENT_PRIVILEGE = '42501';
+
+/** Creates an empty database `name` on the server of `adminUrl` and gives its URL. */
+async function createPostgresDatabase(adminUrl: string, name: string): Promise<string> {
+  const admin = await connect({ connection: adminUrl });
+  try {
+    await admin.knex.raw('CREATE DATABASE ??', [name]);
+  } finally {
+    await admin.close();
+  }
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+async function dropPostgresDatabase(adminUrl: string, name: string): Promise<void> {
+  const cleaner = await connect({ connection: adminUrl });
+  try {
+    await cleaner.knex.raw('DROP DATABASE IF EXISTS ?? WITH (FORCE)', [name]);
+  } finally {
+    await cleaner.close();
+  }
+}
+/* c8 ignore stop */
 
 /**
  * Counts the schema changes made in a test database (event triggers fire on
  * every CREATE, ALTER and DROP), so telling whether a test changed the schema
- * of the shared database costs one read. Part of the snapshot; the counter
- * lives in a schema of its own, out of the tests' way.
+ * of the shared database costs one read. Part of the PGlite snapshot, and run
+ * after the migrations on PostgreSQL; the counter lives in a schema of its
+ * own, out of the tests' way.
  */
 const COUNT_SCHEMA_CHANGES = `
   CREATE SCHEMA hallpass_test_support;
@@ -145,25 +268,16 @@ const COUNT_SCHEMA_CHANGES = `
   CREATE EVENT TRIGGER hallpass_test_schema_drop ON sql_drop EXECUTE FUNCTION hallpass_test_support.count_schema_change();`;
 
 /** The tables the tests write to: all of the public schema but knex's migration records. */
-async function tablesOf(pglite: PGlite): Promise<string[]> {
-  const { rows } = await pglite.query<{ name: string }>(`SELECT quote_ident(tablename) AS name FROM pg_tables WHERE schemaname = 'public' AND tablename NOT LIKE 'knex\\_migrations%' ORDER BY 1`);
+async function tablesOf(query: (sql: string) => Promise<{ rows: { name: string }[] }>): Promise<string[]> {
+  const { rows } = await query(`SELECT quote_ident(tablename) AS name FROM pg_tables WHERE schemaname = 'public' AND tablename NOT LIKE 'knex\\_migrations%' ORDER BY 1`);
   return rows.map((row) => row.name);
 }
 
-/** Empties the shared database for the next test; false when a test changed its schema. */
-async function emptied(current: Shared): Promise<boolean> {
-  if (current.fresh) {
-    current.fresh = false;
-    return true;
-  }
-  const { pglite } = current.lent;
-  // The socket server ends a transaction its client left open; if one were still open here,
-  // DISCARD ALL would fail and the test would get a new copy instead.
-  await pglite.exec('DISCARD ALL');
-  const { rows } = await pglite.query<{ changed: boolean }>('SELECT is_called AS changed FROM hallpass_test_support.schema_changes');
-  if (rows[0]?.changed !== false) return false;
-  if (current.tables.length > 0) await pglite.exec(`TRUNCATE ${current.tables.join(', ')} RESTART IDENTITY CASCADE`);
-  return true;
+/** Whether a schema change was counted since the database was made (one read). */
+const SCHEMA_CHANGED = 'SELECT is_called AS changed FROM hallpass_test_support.schema_changes';
+
+function truncate(tables: string[]): string {
+  return `TRUNCATE ${tables.join(', ')} RESTART IDENTITY CASCADE`;
 }
 
 /**
@@ -180,8 +294,15 @@ export async function testKnex(t: Teardownable, backend = testBackend()): Promis
 
 /** Connection options for a fresh database nobody else uses; removal is registered on `t`. */
 export async function isolatedTarget(t: Teardownable, backend = testBackend()): Promise<{ connection?: string; dataDir?: string }> {
-  /* c8 ignore next - only when DATABASE_URL names a server (CI sets it); the PGlite branch below runs everywhere */
-  if (backend === 'postgres') return { connection: await createPostgresDatabase(t, process.env.DATABASE_URL ?? '') };
+  /* c8 ignore start - only when DATABASE_URL names a server (CI sets it); the PGlite branch below runs everywhere */
+  if (backend === 'postgres') {
+    const adminUrl = process.env.DATABASE_URL ?? '';
+    const name = `hallpass_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+    const connection = await createPostgresDatabase(adminUrl, name);
+    t.teardown(() => dropPostgresDatabase(adminUrl, name));
+    return { connection };
+  }
+  /* c8 ignore stop */
   const dataDir = await mkdtemp(join(copiesFolder(), 'hallpass-test-'));
   // Registered first, so it runs after the database using the folder is closed.
   t.teardown(() => rm(dataDir, { recursive: true, force: true }));
@@ -212,29 +333,6 @@ export function copiesFolder(shm = '/dev/shm', room = ROOM): string {
   return tmpdir();
 }
 
-/* c8 ignore start - runs only against a PostgreSQL server (DATABASE_URL), as in CI */
-/** Creates an empty database on the server of `adminUrl`; it is dropped at teardown. */
-async function createPostgresDatabase(t: Teardownable, adminUrl: string): Promise<string> {
-  const name = `hallpass_test_${process.pid}_${randomBytes(4).toString('hex')}`;
-  const admin = await connect({ connection: adminUrl });
-  try {
-    await admin.knex.raw('CREATE DATABASE ??', [name]);
-  } finally {
-    await admin.close();
-  }
-  t.teardown(async () => {
-    const cleaner = await connect({ connection: adminUrl });
-    try {
-      await cleaner.knex.raw('DROP DATABASE IF EXISTS ?? WITH (FORCE)', [name]);
-    } finally {
-      await cleaner.close();
-    }
-  });
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-/* c8 ignore stop */
 
 /**
  * Settings written into the test snapshot's `postgresql.auto.conf`. PGlite's

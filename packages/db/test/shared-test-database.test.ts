@@ -7,7 +7,8 @@ import { DB, DatabaseOpenError } from '@hallpass/db';
 import { pgliteEmpty, sharedTestDatabase, testDB } from '@hallpass/db/testing';
 import { connect, lendDatabase } from '../src/connection.ts';
 
-// These run on PGlite whatever DATABASE_URL says: the sharing is PGlite's alone.
+// The first tests run on PGlite whatever DATABASE_URL says; those at the end, on the
+// PostgreSQL server of DATABASE_URL when there is one.
 
 const gone = (path: string): Promise<boolean> => access(path).then(() => false, () => true);
 const wait = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -16,7 +17,7 @@ let firstFolder: string | undefined;
 
 t.test('a test writes to the shared database', async (t) => {
   const db = await testDB(t, 'pglite');
-  firstFolder = await sharedTestDatabase();
+  firstFolder = await sharedTestDatabase('pglite');
   t.ok(firstFolder, 'the database is the shared one');
   const user = await db.addUser('first@example.com', 'hash');
   t.equal(user.id, 1);
@@ -28,7 +29,7 @@ t.test('a test writes to the shared database', async (t) => {
 
 t.test('the next test gets the same database, emptied', async (t) => {
   const db = await testDB(t, 'pglite');
-  t.equal(await sharedTestDatabase(), firstFolder, 'the same running database');
+  t.equal(await sharedTestDatabase('pglite'), firstFolder, 'the same running database');
   t.same(await db.knex('users').select('email'), [], 'no row of the test before');
   t.equal((await db.addUser('second@example.com', 'hash')).id, 1, 'identities start again at 1');
   const { rows } = await db.knex.raw<{ rows: { statement_timeout: string }[] }>('SHOW statement_timeout');
@@ -50,7 +51,7 @@ t.test('a test that changes the schema', async (t) => {
 
 t.test('leaves the next test a new copy of the snapshot', async (t) => {
   const db = await testDB(t, 'pglite');
-  const folder = await sharedTestDatabase();
+  const folder = await sharedTestDatabase('pglite');
   t.not(folder, firstFolder, 'another copy');
   t.ok(await gone(firstFolder!), 'the changed copy was removed');
   t.equal(await db.knex.schema.hasTable('scratch'), false, 'without the change');
@@ -59,10 +60,10 @@ t.test('leaves the next test a new copy of the snapshot', async (t) => {
 
 t.test('once no test has asked for it for a moment, the shared database is closed and removed', async (t) => {
   await wait(300);
-  t.equal(await sharedTestDatabase(), undefined);
+  t.equal(await sharedTestDatabase('pglite'), undefined);
   t.ok(await gone(firstFolder!), 'its copy is gone');
   const db = await testDB(t, 'pglite');
-  t.ok(await sharedTestDatabase(), 'the next test starts another');
+  t.ok(await sharedTestDatabase('pglite'), 'the next test starts another');
   t.same(await db.knex('users').select('id'), []);
 });
 
@@ -89,4 +90,57 @@ t.test('a lent embedded database', async (t) => {
   const own = await DB.open({ dataDir: dir });
   t.equal((await own.findUserBy({ email: 'lent@example.com' })).email, 'lent@example.com', 'once taken back, the folder opens as usual');
   await own.close();
+});
+
+const server = process.env.DATABASE_URL;
+
+/** Whether the server of DATABASE_URL holds a database called `name`. */
+async function serverHas(name: string): Promise<boolean> {
+  const admin = await connect({ connection: server! });
+  try {
+    const { rows } = await admin.knex.raw<{ rows: unknown[] }>('SELECT 1 FROM pg_database WHERE datname = ?', [name]);
+    return rows.length === 1;
+  } finally {
+    await admin.close();
+  }
+}
+const databaseOf = (url: string | undefined): string => new URL(url!).pathname.slice(1);
+
+t.test('on a PostgreSQL server', { skip: server === undefined ? 'no DATABASE_URL' : false }, async (t) => {
+  let first: string | undefined;
+  await t.test('a test writes to the shared database', async (t) => {
+    const db = await testDB(t, 'postgres');
+    first = await sharedTestDatabase('postgres');
+    t.match(databaseOf(first), /^hallpass_test_\d+_[0-9a-f]{8}$/, 'a database of its own on the server');
+    t.equal((await db.addUser('first@example.com', 'hash')).id, 1);
+  });
+  await t.test('the next test gets it emptied', async (t) => {
+    const db = await testDB(t, 'postgres');
+    t.equal(await sharedTestDatabase('postgres'), first, 'the same database');
+    t.same(await db.knex('users').select('email'), [], 'no row of the test before');
+    t.equal((await db.addUser('second@example.com', 'hash')).id, 1, 'identities start again at 1');
+  });
+  await t.test('a second database asked for meanwhile is another one', async (t) => {
+    const held = await testDB(t, 'postgres');
+    const own = await testDB(t, 'postgres');
+    await own.addUser('own@example.com', 'hash');
+    t.same(await held.knex('users').select('email'), [], 'the two are separate databases');
+  });
+  await t.test('a test that changes the schema', async (t) => {
+    const db = await testDB(t, 'postgres');
+    await db.knex.schema.createTable('scratch', (table) => table.integer('n'));
+  });
+  await t.test('leaves the next test a new database, and the changed one is dropped', async (t) => {
+    const db = await testDB(t, 'postgres');
+    const now = await sharedTestDatabase('postgres');
+    t.not(now, first, 'another database');
+    t.equal(await serverHas(databaseOf(first)), false, 'the changed one is gone from the server');
+    t.equal(await db.knex.schema.hasTable('scratch'), false, 'without the change');
+    first = now;
+  });
+  await t.test('once no test has asked for a moment, the database is dropped', async (t) => {
+    await wait(300);
+    t.equal(await sharedTestDatabase('postgres'), undefined);
+    t.equal(await serverHas(databaseOf(first)), false, 'dropped from the server');
+  });
 });

@@ -1,0 +1,151 @@
+// Module hooks of typescript.mjs (they run on a thread of their own).
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve as resolvePath } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+
+/** How esbuild compiles every file; the compiler options come from the file's tsconfig.json. */
+const OPTIONS = { loader: 'ts', format: 'esm', target: `node${process.versions.node}`, sourcemap: 'inline' };
+const TYPESCRIPT = /\.m?ts$/;
+const CACHE = join(tmpdir(), `hallpass-ts-${process.getuid?.() ?? 'user'}`);
+// esbuild's version, read without loading esbuild: a run whose files are all cached never loads it.
+const SALT = `${createRequire(import.meta.url)('esbuild/package.json').version}\n${JSON.stringify(OPTIONS)}\n`;
+/** The compiler options in force in each folder, as JSON (tsconfig.json, read once per folder). */
+const optionsByFolder = new Map();
+let esbuild;
+let cacheReady = false;
+
+/** Relative imports as tsx takes them: `./x.js` and `./x` may name `./x.ts`. */
+export async function resolve(specifier, context, next) {
+  try {
+    return await next(specifier, context);
+  } catch (error) {
+    const fromTypeScript = context.parentURL !== undefined && TYPESCRIPT.test(context.parentURL);
+    const notFound = error?.code === 'ERR_MODULE_NOT_FOUND' || error?.code === 'ERR_UNSUPPORTED_DIR_IMPORT';
+    if (!notFound || !fromTypeScript || !/^\.{1,2}\//.test(specifier)) throw error;
+    const stem = specifier.replace(/\.js$/, '');
+    for (const candidate of [`${stem}.ts`, `${stem}/index.ts`]) {
+      try {
+        return await next(candidate, context);
+      } catch {
+        // try the next spelling
+      }
+    }
+    throw error;
+  }
+}
+
+export async function load(url, context, next) {
+  if (!url.startsWith('file:') || !TYPESCRIPT.test(url)) return next(url, context);
+  const path = fileURLToPath(url);
+  const text = readFileSync(path, 'utf8');
+  const compilerOptions = compilerOptionsFor(dirname(path));
+  const key = createHash('sha256').update(SALT).update(compilerOptions).update('\0').update(path).update('\0').update(text).digest('hex');
+  const file = join(CACHE, `${key}.mjs`);
+  let source;
+  try {
+    source = readFileSync(file, 'utf8');
+  } catch {
+    esbuild ??= await import('esbuild');
+    source = compile(path, text, file, compilerOptions);
+  }
+  return { format: 'module', source, shortCircuit: true };
+}
+
+/** The JavaScript of one file, compiled now and kept in `file` for the next run. */
+function compile(path, text, file, compilerOptions) {
+  let code;
+  try {
+    code = esbuild.transformSync(text, { ...OPTIONS, sourcefile: path, tsconfigRaw: `{"compilerOptions":${compilerOptions}}` }).code;
+  } catch (error) {
+    const first = error.errors?.[0];
+    if (first === undefined) throw error;
+    const at = first.location === null ? path : `${path}:${first.location.line}:${first.location.column + 1}`;
+    throw new SyntaxError(`${at}: ${first.text}`, { cause: error });
+  }
+  try {
+    if (!cacheReady) mkdirSync(CACHE, { recursive: true, mode: 0o700 });
+    cacheReady = true;
+    const partial = `${file}.${process.pid}.tmp`;
+    writeFileSync(partial, code);
+    renameSync(partial, file);
+  } catch {
+    // a cache that cannot be written only costs the next run the compile
+  }
+  return code;
+}
+
+/**
+ * The compiler options of the nearest tsconfig.json above `folder`, with those
+ * of the files it extends, as tsc reads them: they decide what the emitted code
+ * keeps (an import used only as a type is dropped unless verbatimModuleSyntax
+ * says otherwise; how class fields are defined). `{}` without a tsconfig.json.
+ */
+function compilerOptionsFor(folder) {
+  let found = optionsByFolder.get(folder);
+  if (found === undefined) {
+    const file = join(folder, 'tsconfig.json');
+    const parent = dirname(folder);
+    found = exists(file) ? JSON.stringify(readTsconfig(file, 0)) : parent === folder ? '{}' : compilerOptionsFor(parent);
+    optionsByFolder.set(folder, found);
+  }
+  return found;
+}
+
+function exists(file) {
+  try {
+    readFileSync(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A tsconfig file's compilerOptions over those of the file it extends (a relative path or a package's file). */
+function readTsconfig(file, depth) {
+  let config;
+  try {
+    config = JSON.parse(withoutComments(readFileSync(file, 'utf8')));
+  } catch (error) {
+    throw new SyntaxError(`${file}: not a readable tsconfig (${error.message})`, { cause: error });
+  }
+  let base = {};
+  if (typeof config.extends === 'string' && depth < 10) {
+    const target = config.extends.startsWith('.') ? resolvePath(dirname(file), config.extends) : createRequire(file).resolve(config.extends);
+    base = readTsconfig(exists(target) || target.endsWith('.json') ? target : `${target}.json`, depth + 1);
+  }
+  return { ...base, ...config.compilerOptions };
+}
+
+/** JSON with comments and trailing commas (what tsconfig files allow) as plain JSON. */
+function withoutComments(text) {
+  let out = '';
+  for (let at = 0; at < text.length; at++) {
+    const char = text[at];
+    if (char === '"') {
+      const end = stringEnd(text, at);
+      out += text.slice(at, end);
+      at = end - 1;
+    } else if (char === '/' && text[at + 1] === '/') {
+      while (at < text.length && text[at] !== '\n') at++;
+      out += '\n';
+    } else if (char === '/' && text[at + 1] === '*') {
+      const end = text.indexOf('*/', at + 2);
+      at = end === -1 ? text.length : end + 1;
+    } else {
+      out += char;
+    }
+  }
+  return out.replace(/,(\s*[}\]])/g, '$1');
+}
+
+/** Where the JSON string starting at `start` ends (just past its closing quote). */
+function stringEnd(text, start) {
+  for (let at = start + 1; at < text.length; at++) {
+    if (text[at] === '\\') at++;
+    else if (text[at] === '"') return at + 1;
+  }
+  return text.length;
+}
