@@ -2,7 +2,7 @@
  * `pnpm bench:course [--runs N] [--keep]`: the learner loop's waits, measured in a
  * fresh workspace made from this repository (median of N runs, 5 by default):
  *
- * - CLI start:        `pnpm course help` (node, tsx, the course tools' modules)
+ * - CLI start:        `pnpm course help` (node, the TypeScript loader, the course tools' modules)
  * - first verify:     `pnpm course verify` in a new workspace (task 00 fails)
  * - save, db task:    a save in task 01's file → task 01's verdict (its stub still there)
  * - save, auth task:  the same for task 04 (no database) and task 05 (a database per test)
@@ -28,6 +28,7 @@ import { cpuSince, cpuTimes, load } from '../src/cpu.ts';
 import { render as renderSource, type MarkedSource } from '../src/markers.ts';
 import { StagedTree } from '../src/stage.ts';
 import { testFile } from '../src/manifest.ts';
+import { TS_LOADER } from '../src/runner.ts';
 import { createWorkspace } from '../src/workspace.ts';
 
 const run = promisify(execFile);
@@ -124,9 +125,9 @@ try {
   const pkg = join(dir, 'packages', task.package);
   const file = testFile(task).replace(/^packages\/[^/]+\//, '');
   await measure('task 01 file: tap runner', async () => {}, () => timed(process.execPath, [join(pkg, 'node_modules/tap/dist/esm/run.mjs'), '--disable-coverage', '--reporter=silent', file], pkg));
-  await measure('task 01 file: node + tsx', async () => {}, () => timed(process.execPath, ['--import', import.meta.resolve('tsx'), file], pkg));
+  await measure('task 01 file: node + loader', async () => {}, () => timed(process.execPath, ['--import', TS_LOADER, file], pkg));
   const [tapTimes, nodeTimes] = [figures.at(-2)![1], figures.at(-1)![1]];
-  process.stdout.write(`\nnode + tsx runs a task file in ${((median(nodeTimes.map((wait) => wait.done)) / median(tapTimes.map((wait) => wait.done))) * 100).toFixed(0)} % of the tap runner's time\n`);
+  process.stdout.write(`\nnode with the course's loader runs a task file in ${((median(nodeTimes.map((wait) => wait.done)) / median(tapTimes.map((wait) => wait.done))) * 100).toFixed(0)} % of the tap runner's time\n`);
   process.stdout.write(`load average at the end: ${load()}\n`);
 } finally {
   if (!args.includes('--keep')) await rm(dir, { recursive: true, force: true });

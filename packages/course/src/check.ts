@@ -49,6 +49,8 @@ interface Row {
 interface LastRun {
   loaded: Set<string>;
   execution: Execution;
+  /** How long the run took, in ms: a step starts its longest re-runs first. */
+  ms: number;
 }
 
 /** The tally of a whole check, for the closing figures. */
@@ -98,12 +100,18 @@ export async function check(course: Course, io: Io, options: CheckOptions = {}):
     const tally: Tally = { runs: 0, rerun: 0, unreached: 0, typecheckMs: [] };
     const slots = limit(Math.max(1, options.jobs ?? availableJobs()));
     const runOne = async (task: Task): Promise<TaskResult> => {
-      const [result] = await slots(() => runTasks(dir, [task], { loads: true }));
+      let ms = 0;
+      const [result] = await slots(async () => {
+        const begun = Date.now();
+        const results = await runTasks(dir, [task], { loads: true });
+        ms = Date.now() - begun;
+        return results;
+      });
       tally.runs++;
       // the tree has tap and the test file (missing ones are not run): the runner recorded the run
       const execution = result!.execution!;
       const loaded = new Set(inTree([...result!.loaded!, ...execution.scripts.keys(), ...execution.coverage.keys()]));
-      last.set(task, { loaded, execution });
+      last.set(task, { loaded, execution, ms });
       return result!;
     };
     /** The tree's type errors (null: none) and how long the check took, in ms. */
@@ -126,7 +134,7 @@ export async function check(course: Course, io: Io, options: CheckOptions = {}):
       const own = current === undefined || missing.has(current) ? undefined : runOne(current);
       const stub = next === undefined || missing.has(next) ? undefined : runOne(next);
       let unreached = 0;
-      const earlierRuns: Promise<TaskResult | null>[] = [];
+      const earlierRuns: Promise<TaskResult>[] = [];
       if (current !== undefined) {
         const touched = changed.map((file) => /^packages\/([^/]+)\//.exec(file)?.[1] ?? '*');
         const affected = touched.includes('*') ? null : affectedPackages(graph, touched);
@@ -140,23 +148,27 @@ export async function check(course: Course, io: Io, options: CheckOptions = {}):
           }
           return undefined;
         };
-        const decide = async (task: Task): Promise<TaskResult | null> => {
+        /** Whether an earlier task's tests must run again. */
+        const decide = async (task: Task): Promise<boolean> => {
           // every earlier task ran, as the stub of its step or since
           const before = last.get(task)!;
           // A file that is not code falls back to the package graph.
-          if (!code) return affected === null || affected.has(task.package) ? runOne(task) : null;
+          if (!code) return affected === null || affected.has(task.package);
           const files = changed.filter((file) => before.loaded.has(file));
-          if (files.length === 0) return null;
+          if (files.length === 0) return false;
           for (const file of files) {
-            if (mayChange(before.execution, join(realDir, file), await nowRuns(file))) return runOne(task);
+            if (mayChange(before.execution, join(realDir, file), await nowRuns(file))) return true;
           }
           unreached++;
-          return null;
+          return false;
         };
-        for (const task of tasks.slice(0, step)) if (!missing.has(task)) earlierRuns.push(decide(task));
+        const earlierTasks = tasks.slice(0, step).filter((task) => !missing.has(task));
+        const verdicts = await Promise.all(earlierTasks.map(decide));
+        // The longest first, so that the step does not end waiting on one long file while the other slots idle.
+        const rerun = earlierTasks.filter((_, index) => verdicts[index]).sort((a, b) => last.get(b)!.ms - last.get(a)!.ms);
+        for (const task of rerun) earlierRuns.push(runOne(task));
       }
-      const [ownResult, stubResult, earlierResults, [typeProblem, typesMs]] = await Promise.all([own, stub, Promise.all(earlierRuns), types]);
-      const earlier = earlierResults.filter((result) => result !== null);
+      const [ownResult, stubResult, earlier, [typeProblem, typesMs]] = await Promise.all([own, stub, Promise.all(earlierRuns), types]);
       tally.rerun += earlier.length;
       tally.unreached += unreached;
       const state = current === undefined ? 'with every task stubbed' : `with tasks ≤ ${taskNumber(current)} solved`;

@@ -229,26 +229,26 @@ async function startPostgres(): Promise<Shared | null> {
 /** PostgreSQL's error code for a statement the user lacks the rights for. */
 const INSUFFICIENT_PRIVILEGE = '42501';
 
-/** Creates an empty database `name` on the server of `adminUrl` and gives its URL. */
-async function createPostgresDatabase(adminUrl: string, name: string): Promise<string> {
+/** Runs one statement about database `name` on the server of `adminUrl`, on a connection of its own. */
+async function onServer(adminUrl: string, statement: string, name: string): Promise<void> {
   const admin = await connect({ connection: adminUrl });
   try {
-    await admin.knex.raw('CREATE DATABASE ??', [name]);
+    await admin.knex.raw(statement, [name]);
   } finally {
     await admin.close();
   }
+}
+
+/** Creates an empty database `name` on the server of `adminUrl` and gives its URL. */
+async function createPostgresDatabase(adminUrl: string, name: string): Promise<string> {
+  await onServer(adminUrl, 'CREATE DATABASE ??', name);
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   return url.toString();
 }
 
-async function dropPostgresDatabase(adminUrl: string, name: string): Promise<void> {
-  const cleaner = await connect({ connection: adminUrl });
-  try {
-    await cleaner.knex.raw('DROP DATABASE IF EXISTS ?? WITH (FORCE)', [name]);
-  } finally {
-    await cleaner.close();
-  }
+function dropPostgresDatabase(adminUrl: string, name: string): Promise<void> {
+  return onServer(adminUrl, 'DROP DATABASE IF EXISTS ?? WITH (FORCE)', name);
 }
 /* c8 ignore stop */
 
