@@ -1,14 +1,43 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import t from 'tap';
 import { Auth, InvalidResetTokenError } from '@hallpass/auth';
+import type { DB } from '@hallpass/db';
 import { testDB } from '@hallpass/db/testing';
+
+/**
+ * Runs `uses` while the user's row is locked for a moment, on PostgreSQL. There the
+ * uses of a token really run at once, and whether two of them read it before either
+ * writes would be a matter of timing: with the row locked, each read goes through
+ * and each write waits for the lock, so every use starts before any can finish.
+ * (PGlite serves one statement at a time; the uses interleave between statements.)
+ */
+async function withRowHeld<T>(db: DB, userId: number, uses: () => Promise<T>): Promise<T> {
+  if (db.backend !== 'postgres') return uses();
+  let release = (): void => {};
+  const released = new Promise<void>((resolve) => (release = resolve));
+  let held = (): void => {};
+  const locked = new Promise<void>((resolve) => (held = resolve));
+  const holder = db.knex.transaction(async (trx) => {
+    await trx('users').where('id', userId).forUpdate().select('id');
+    held();
+    await released;
+  });
+  await Promise.race([locked, holder]);
+  const running = uses();
+  // long enough for every use to have read and to wait on the lock; a use that finishes first ends the wait
+  await Promise.race([sleep(500), running.catch(() => undefined)]);
+  release();
+  await holder;
+  return running;
+}
 
 t.test('10 concurrent uses of one reset token: exactly one succeeds', async (t) => {
   const db = await testDB(t);
   const auth = new Auth(db, { bcryptCost: 4 });
-  await auth.registerUser('bob@example.com', 'MyPwdOfBob');
+  const bob = await auth.registerUser('bob@example.com', 'MyPwdOfBob');
   const token = await auth.getResetPasswordToken('bob@example.com');
   const passwords = Array.from({ length: 10 }, (_, i) => `Attempt${i}`);
-  const results = await Promise.allSettled(passwords.map((password) => auth.updatePassword(token, password)));
+  const results = await withRowHeld(db, bob.id, () => Promise.allSettled(passwords.map((password) => auth.updatePassword(token, password))));
   const won = passwords.filter((_, i) => results[i]!.status === 'fulfilled');
   t.equal(won.length, 1, `exactly one use succeeds (succeeded: ${won.join(', ')})`);
   for (const [i, result] of results.entries()) {

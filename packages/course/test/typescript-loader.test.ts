@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, realpath, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -104,4 +104,13 @@ t.test('an error is reported with the line of the .ts file', async (t) => {
   const where = await project(t, { 'main.ts': "type Unused = { a: string };\n\n\nfunction fail(): never {\n  throw new Error('here');\n}\nfail();\n" });
   const ran = await runMain(where);
   t.match(ran.stderr, /main\.ts:5:\d+/, 'the source map points to line 5');
+});
+
+t.test('a cache folder that others may write to is not used', async (t) => {
+  const where = await project(t, { 'main.ts': "const n: number = 7;\nconsole.log(n);\n" });
+  const folder = join(where.cache, `hallpass-ts-${process.getuid?.() ?? 'user'}`);
+  await mkdir(folder);
+  await chmod(folder, 0o777);
+  t.equal((await runMain(where)).stdout, '7\n', 'the file still runs');
+  t.same(await readdir(folder), [], 'compiled, but nothing read from or written to that folder');
 });

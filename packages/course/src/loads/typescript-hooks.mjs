@@ -1,6 +1,6 @@
 // Module hooks of typescript.mjs (they run on a thread of their own).
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve as resolvePath } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,7 +15,26 @@ const SALT = `${createRequire(import.meta.url)('esbuild/package.json').version}\
 /** The compiler options in force in each folder, as JSON (tsconfig.json, read once per folder). */
 const optionsByFolder = new Map();
 let esbuild;
-let cacheReady = false;
+/** Whether the cache folder is ours alone (null: not looked at yet). */
+let cacheUsable = null;
+
+/**
+ * The cache folder, made if missing, when only this user can write to it:
+ * compiled code found there runs as the learner's, so a folder someone else
+ * made or can write to is not used (every file is then compiled each run).
+ */
+function cacheFolder() {
+  if (cacheUsable === null) {
+    try {
+      mkdirSync(CACHE, { recursive: true, mode: 0o700 });
+      const stats = statSync(CACHE);
+      cacheUsable = stats.isDirectory() && (process.getuid === undefined || stats.uid === process.getuid()) && (stats.mode & 0o022) === 0;
+    } catch {
+      cacheUsable = false;
+    }
+  }
+  return cacheUsable ? CACHE : null;
+}
 
 /** Relative imports as tsx takes them: `./x.js` and `./x` may name `./x.ts`. */
 export async function resolve(specifier, context, next) {
@@ -43,9 +62,11 @@ export async function load(url, context, next) {
   const text = readFileSync(path, 'utf8');
   const compilerOptions = compilerOptionsFor(dirname(path));
   const key = createHash('sha256').update(SALT).update(compilerOptions).update('\0').update(path).update('\0').update(text).digest('hex');
-  const file = join(CACHE, `${key}.mjs`);
+  const folder = cacheFolder();
+  const file = folder === null ? null : join(folder, `${key}.mjs`);
   let source;
   try {
+    if (file === null) throw new Error('no cache');
     source = readFileSync(file, 'utf8');
   } catch {
     esbuild ??= await import('esbuild');
@@ -54,7 +75,7 @@ export async function load(url, context, next) {
   return { format: 'module', source, shortCircuit: true };
 }
 
-/** The JavaScript of one file, compiled now and kept in `file` for the next run. */
+/** The JavaScript of one file, compiled now and kept in `file` (when there is a cache) for the next run. */
 function compile(path, text, file, compilerOptions) {
   let code;
   try {
@@ -65,9 +86,8 @@ function compile(path, text, file, compilerOptions) {
     const at = first.location === null ? path : `${path}:${first.location.line}:${first.location.column + 1}`;
     throw new SyntaxError(`${at}: ${first.text}`, { cause: error });
   }
+  if (file === null) return code;
   try {
-    if (!cacheReady) mkdirSync(CACHE, { recursive: true, mode: 0o700 });
-    cacheReady = true;
     const partial = `${file}.${process.pid}.tmp`;
     writeFileSync(partial, code);
     renameSync(partial, file);
