@@ -181,8 +181,7 @@ async function startPGlite(): Promise<Shared> {
  */
 async function startPostgres(): Promise<Shared | null> {
   const adminUrl = process.env.DATABASE_URL ?? '';
-  const name = `hallpass_test_${process.pid}_${randomBytes(4).toString('hex')}`;
-  const url = await createPostgresDatabase(adminUrl, name);
+  const { url, name } = await createPostgresDatabase(adminUrl);
   const drop = (): Promise<void> => dropPostgresDatabase(adminUrl, name);
   let support: Connection;
   try {
@@ -239,12 +238,13 @@ async function onServer(adminUrl: string, statement: string, name: string): Prom
   }
 }
 
-/** Creates an empty database `name` on the server of `adminUrl` and gives its URL. */
-async function createPostgresDatabase(adminUrl: string, name: string): Promise<string> {
+/** Creates an empty database of a new name on the server of `adminUrl`; gives its URL and name. */
+async function createPostgresDatabase(adminUrl: string): Promise<{ url: string; name: string }> {
+  const name = `hallpass_test_${process.pid}_${randomBytes(4).toString('hex')}`;
   await onServer(adminUrl, 'CREATE DATABASE ??', name);
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
-  return url.toString();
+  return { url: url.toString(), name };
 }
 
 function dropPostgresDatabase(adminUrl: string, name: string): Promise<void> {
@@ -297,10 +297,9 @@ export async function isolatedTarget(t: Teardownable, backend = testBackend()): 
   /* c8 ignore start - only when DATABASE_URL names a server (CI sets it); the PGlite branch below runs everywhere */
   if (backend === 'postgres') {
     const adminUrl = process.env.DATABASE_URL ?? '';
-    const name = `hallpass_test_${process.pid}_${randomBytes(4).toString('hex')}`;
-    const connection = await createPostgresDatabase(adminUrl, name);
+    const { url, name } = await createPostgresDatabase(adminUrl);
     t.teardown(() => dropPostgresDatabase(adminUrl, name));
-    return { connection };
+    return { connection: url };
   }
   /* c8 ignore stop */
   const dataDir = await mkdtemp(join(copiesFolder(), 'hallpass-test-'));
@@ -332,7 +331,6 @@ export function copiesFolder(shm = '/dev/shm', room = ROOM): string {
   }
   return tmpdir();
 }
-
 
 /**
  * Settings written into the test snapshot's `postgresql.auto.conf`. PGlite's

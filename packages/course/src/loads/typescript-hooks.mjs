@@ -1,6 +1,6 @@
 // Module hooks of typescript.mjs (they run on a thread of their own).
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve as resolvePath } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -108,19 +108,10 @@ function compilerOptionsFor(folder) {
   if (found === undefined) {
     const file = join(folder, 'tsconfig.json');
     const parent = dirname(folder);
-    found = exists(file) ? JSON.stringify(readTsconfig(file, 0)) : parent === folder ? '{}' : compilerOptionsFor(parent);
+    found = existsSync(file) ? JSON.stringify(readTsconfig(file, 0)) : parent === folder ? '{}' : compilerOptionsFor(parent);
     optionsByFolder.set(folder, found);
   }
   return found;
-}
-
-function exists(file) {
-  try {
-    readFileSync(file);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** A tsconfig file's compilerOptions over those of the file it extends (a relative path or a package's file). */
@@ -134,7 +125,7 @@ function readTsconfig(file, depth) {
   let base = {};
   if (typeof config.extends === 'string' && depth < 10) {
     const target = config.extends.startsWith('.') ? resolvePath(dirname(file), config.extends) : createRequire(file).resolve(config.extends);
-    base = readTsconfig(exists(target) || target.endsWith('.json') ? target : `${target}.json`, depth + 1);
+    base = readTsconfig(existsSync(target) || target.endsWith('.json') ? target : `${target}.json`, depth + 1);
   }
   return { ...base, ...config.compilerOptions };
 }
