@@ -114,3 +114,38 @@ t.test('a cache folder that others may write to is not used', async (t) => {
   t.equal((await runMain(where)).stdout, '7\n', 'the file still runs');
   t.same(await readdir(folder), [], 'compiled, but nothing read from or written to that folder');
 });
+
+/** A package named like one the loader bundles (typebox): two entry points sharing a module with state. */
+function manyModules(extra: Record<string, unknown> = {}, indexExtra = ''): Record<string, string> {
+  return {
+    'node_modules/typebox/package.json': JSON.stringify({
+      name: 'typebox',
+      version: '9.9.9',
+      type: 'module',
+      exports: { '.': './build/index.mjs', './value': { import: './build/value/index.mjs', default: './build/value/index.mjs' }, './data.json': './data.json' },
+      ...extra,
+    }),
+    'node_modules/typebox/data.json': '{}',
+    'node_modules/typebox/build/shared.mjs': 'globalThis.loads = (globalThis.loads ?? 0) + 1;\nexport const registry = new Map();\n',
+    'node_modules/typebox/build/index.mjs': `import { registry } from './shared.mjs';\nexport function set(key, value) { registry.set(key, value); }\nexport const where = new Error().stack;\nexport default 'typebox';\n${indexExtra}`,
+    'node_modules/typebox/build/value/index.mjs': "import { registry } from '../shared.mjs';\nexport function get(key) { return registry.get(key); }\n",
+    'main.ts': "import name, { set, where } from 'typebox';\nimport { get } from 'typebox/value';\nset('a', 1);\nconsole.log(name, get('a'), (globalThis as { loads?: number }).loads, where.includes('/node_modules/typebox/build/') ? 'files' : 'bundle');\n",
+  };
+}
+
+t.test('a package of many ES modules (TypeBox) loads as one bundle, each module running once', async (t) => {
+  const where = await project(t, manyModules());
+  t.equal((await runMain(where)).stdout, 'typebox 1 1 bundle\n', 'both entry points share one registry, from the bundle');
+  const [folder] = await compiledFiles(where.cache).then((names) => names.filter((name) => name === 'node_modules'));
+  t.ok(folder, 'the bundle is kept in the cache folder');
+  const cached = join(where.cache, `hallpass-ts-${process.getuid?.() ?? 'user'}`, 'node_modules');
+  const bundles = await readdir(cached);
+  t.match(bundles, [/^typebox@9\.9\.9-[0-9a-f]{32}$/], 'one bundle, named by version and a digest of the package');
+  t.equal((await runMain(where)).stdout, 'typebox 1 1 bundle\n', 'the next run uses it');
+  t.same(await readdir(cached), bundles, 'without building it again');
+
+  const withDependencies = await project(t, manyModules({ dependencies: { other: '1.0.0' } }));
+  t.equal((await runMain(withDependencies)).stdout, 'typebox 1 1 files\n', 'a package with dependencies loads module by module');
+  const locating = await project(t, manyModules({}, 'export const here = import.meta.url;\n'));
+  t.equal((await runMain(locating)).stdout, 'typebox 1 1 files\n', 'so does one whose modules find files from their own location');
+});

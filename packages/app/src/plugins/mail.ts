@@ -1,5 +1,5 @@
 import fp from 'fastify-plugin';
-import { createTransport, type SMTPTransportOptions } from 'nodemailer';
+import type { SMTPTransportOptions } from 'nodemailer';
 import { HallpassError, redact } from '@hallpass/db';
 import { isLocalHost } from '../config.ts';
 
@@ -76,7 +76,8 @@ export function smtpOptions(smtpUrl: string): SMTPTransportOptions {
 export default fp<MailPluginOptions>(
   async (app, options) => {
     const { smtpUrl, from, publicOrigin } = options;
-    const transport = smtpUrl === undefined ? undefined : createTransport(smtpOptions(smtpUrl));
+    // nodemailer is loaded only where mail is configured: a service (or a test) that sends none skips its 50 modules.
+    const transport = smtpUrl === undefined ? undefined : (await import('nodemailer')).createTransport(smtpOptions(smtpUrl));
     const missing = [smtpUrl === undefined && 'SMTP_URL', from === undefined && 'MAIL_FROM'].filter((name) => name !== false);
     if (smtpUrl !== undefined) app.log.info({ smtp: redact(smtpUrl), from }, 'mail goes through this SMTP server');
     const inFlight = new Set<Promise<unknown>>();

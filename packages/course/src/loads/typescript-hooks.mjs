@@ -1,9 +1,9 @@
 // Module hooks of typescript.mjs (they run on a thread of their own).
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve as resolvePath } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
 
 /** How esbuild compiles every file; the compiler options come from the file's tsconfig.json. */
@@ -36,8 +36,28 @@ function cacheFolder() {
   return cacheUsable ? CACHE : null;
 }
 
-/** Relative imports as tsx takes them: `./x.js` and `./x` may name `./x.ts`. */
+/**
+ * Packages loaded as one bundle rather than module by module. TypeBox is about 700
+ * ES modules; each one costs the process a trip to this thread and back to resolve
+ * it and another to load it, well over a second of CPU in every test process that
+ * imports it. Bundled once (esbuild, code splitting: each entry point of the
+ * package's `exports` a file, the modules they share in chunks of their own, so
+ * every module still runs once), it loads as a dozen files. Only a package without
+ * dependencies is bundled, so that the bundle has no imports to resolve elsewhere,
+ * and only one whose modules do not look for files beside themselves.
+ */
+const BUNDLED = new Set(['typebox']);
+/** For each bundled package's folder: its entry files' paths → the URLs of their bundled files (null: loaded module by module). */
+const bundles = new Map();
+
+/** Relative imports as tsx takes them: `./x.js` and `./x` may name `./x.ts`; an entry point of a package of BUNDLED, its bundle. */
 export async function resolve(specifier, context, next) {
+  const resolved = await resolveFile(specifier, context, next);
+  const bundled = resolved.url.startsWith('file:') && resolved.url.includes('/node_modules/') ? await bundledEntry(fileURLToPath(resolved.url)) : undefined;
+  return bundled === undefined ? resolved : { url: bundled, format: 'module', shortCircuit: true };
+}
+
+async function resolveFile(specifier, context, next) {
   try {
     return await next(specifier, context);
   } catch (error) {
@@ -54,6 +74,77 @@ export async function resolve(specifier, context, next) {
     }
     throw error;
   }
+}
+
+/** The URL of `file`'s bundle when `file` is an entry point of a package of BUNDLED (bundled now if it is not yet). */
+async function bundledEntry(file) {
+  const at = file.lastIndexOf('/node_modules/') + '/node_modules/'.length;
+  const parts = file.slice(at).split('/');
+  const name = parts[0].startsWith('@') ? `${parts[0]}/${parts[1]}` : parts[0];
+  if (!BUNDLED.has(name)) return undefined;
+  const root = file.slice(0, at + name.length);
+  if (!bundles.has(root)) bundles.set(root, await bundle(root));
+  return bundles.get(root)?.get(file);
+}
+
+/**
+ * The package in `root` bundled into the cache folder (or found there from an
+ * earlier run): a map of its entry files to their bundles, or null when it is
+ * not to be bundled (dependencies, no entry point, no cache folder, a failed build).
+ */
+async function bundle(root) {
+  const folder = cacheFolder();
+  let manifest;
+  try {
+    manifest = readFileSync(join(root, 'package.json'), 'utf8');
+  } catch {
+    return null;
+  }
+  const pkg = JSON.parse(manifest);
+  const entries = [...new Set(entryFiles(pkg).map((file) => resolvePath(root, file)))].filter((file) => /\.m?js$/.test(file) && existsSync(file));
+  if (folder === null || entries.length === 0 || Object.keys({ ...pkg.dependencies, ...pkg.peerDependencies, ...pkg.optionalDependencies }).length > 0) return null;
+  const key = createHash('sha256').update(SALT).update(root).update('\0').update(manifest).digest('hex').slice(0, 32);
+  const out = join(folder, 'node_modules', `${pkg.name.replace('/', '+')}@${pkg.version}-${key}`);
+  if (!existsSync(join(out, 'entries.json'))) {
+    esbuild ??= await import('esbuild');
+    mkdirSync(dirname(out), { recursive: true, mode: 0o700 });
+    const partial = mkdtempSync(`${out}.tmp-`);
+    try {
+      const names = entries.map((file, index) => ({ in: file, out: `entry-${index}` }));
+      const { metafile } = await esbuild.build({ entryPoints: names, bundle: true, splitting: true, format: 'esm', platform: 'node', target: OPTIONS.target, outdir: partial, outExtension: { '.js': '.mjs' }, logLevel: 'silent', metafile: true, absWorkingDir: root });
+      // A module that finds its files from its own location would look for them beside the bundle.
+      if (Object.keys(metafile.inputs).some((input) => /\bimport\.meta\b|\b__dirname\b|\brequire\s*\(/.test(readFileSync(resolvePath(root, input), 'utf8')))) throw new Error('not relocatable');
+      writeFileSync(join(partial, 'entries.json'), JSON.stringify(Object.fromEntries(entries.map((file, index) => [file, `entry-${index}.mjs`]))));
+      renameSync(partial, out);
+    } catch {
+      // another process finished first (its bundle is used), or the build failed (the package loads module by module)
+      rmSync(partial, { recursive: true, force: true });
+      if (!existsSync(join(out, 'entries.json'))) return null;
+    }
+  }
+  const map = JSON.parse(readFileSync(join(out, 'entries.json'), 'utf8'));
+  return new Map(Object.entries(map).map(([file, bundled]) => [file, pathToFileURL(join(out, bundled)).href]));
+}
+
+/** The files a package's `exports` (or `module`, or `main`) name for `import`, in the package's folder. */
+function entryFiles(pkg) {
+  const targets = [];
+  const visit = (value) => {
+    if (typeof value === 'string') {
+      if (!value.includes('*')) targets.push(value);
+    } else if (Array.isArray(value)) {
+      if (value.length > 0) visit(value[0]);
+    } else if (value !== null && typeof value === 'object') {
+      const keys = Object.keys(value);
+      if (keys.every((key) => key.startsWith('.'))) keys.forEach((key) => visit(value[key]));
+      else {
+        const condition = ['import', 'node', 'default'].find((key) => key in value);
+        if (condition !== undefined) visit(value[condition]);
+      }
+    }
+  };
+  visit(pkg.exports ?? pkg.module ?? pkg.main ?? 'index.js');
+  return targets;
 }
 
 export async function load(url, context, next) {
