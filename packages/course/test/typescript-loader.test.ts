@@ -148,4 +148,7 @@ t.test('a package of many ES modules (TypeBox) loads as one bundle, each module 
   t.equal((await runMain(withDependencies)).stdout, 'typebox 1 1 files\n', 'a package with dependencies loads module by module');
   const locating = await project(t, manyModules({}, 'export const here = import.meta.url;\n'));
   t.equal((await runMain(locating)).stdout, 'typebox 1 1 files\n', 'so does one whose modules find files from their own location');
+  const exports = { '.': './build/index.mjs', './value': './build/value/index.mjs', './lib/*': './build/*.mjs' };
+  const anyModule = await project(t, manyModules({ exports }));
+  t.equal((await runMain(anyModule)).stdout, 'typebox 1 1 files\n', 'and one whose exports let an import reach any of its modules');
 });

@@ -126,12 +126,18 @@ async function bundle(root) {
   return new Map(Object.entries(map).map(([file, bundled]) => [file, pathToFileURL(join(out, bundled)).href]));
 }
 
-/** The files a package's `exports` (or `module`, or `main`) name for `import`, in the package's folder. */
+/**
+ * The files a package's `exports` (or `module`, or `main`) name for `import`, in the
+ * package's folder; none when a pattern (`./lib/*`) lets an import reach any module
+ * of the package, which would load that module a second time beside the bundle.
+ */
 function entryFiles(pkg) {
   const targets = [];
+  let patterns = false;
   const visit = (value) => {
     if (typeof value === 'string') {
-      if (!value.includes('*')) targets.push(value);
+      if (value.includes('*')) patterns = true;
+      else targets.push(value);
     } else if (Array.isArray(value)) {
       if (value.length > 0) visit(value[0]);
     } else if (value !== null && typeof value === 'object') {
@@ -144,7 +150,7 @@ function entryFiles(pkg) {
     }
   };
   visit(pkg.exports ?? pkg.module ?? pkg.main ?? 'index.js');
-  return targets;
+  return patterns ? [] : targets;
 }
 
 export async function load(url, context, next) {
