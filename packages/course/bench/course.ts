@@ -28,7 +28,7 @@ import { cpuSince, cpuTimes, load } from '../src/cpu.ts';
 import { render as renderSource, type MarkedSource } from '../src/markers.ts';
 import { StagedTree } from '../src/stage.ts';
 import { testFile } from '../src/manifest.ts';
-import { TS_LOADER } from '../src/runner.ts';
+import { TEST_NODE_FLAGS, TS_LOADER } from '../src/runner.ts';
 import { createWorkspace } from '../src/workspace.ts';
 
 const run = promisify(execFile);
@@ -125,7 +125,7 @@ try {
   const pkg = join(dir, 'packages', task.package);
   const file = testFile(task).replace(/^packages\/[^/]+\//, '');
   await measure('task 01 file: tap runner', async () => {}, () => timed(process.execPath, [join(pkg, 'node_modules/tap/dist/esm/run.mjs'), '--disable-coverage', '--reporter=silent', file], pkg));
-  await measure('task 01 file: node + loader', async () => {}, () => timed(process.execPath, ['--import', TS_LOADER, file], pkg));
+  await measure('task 01 file: node + loader', async () => {}, () => timed(process.execPath, [...TEST_NODE_FLAGS, '--import', TS_LOADER, file], pkg));
   const [tapTimes, nodeTimes] = [figures.at(-2)![1], figures.at(-1)![1]];
   process.stdout.write(`\nnode with the course's loader runs a task file in ${((median(nodeTimes.map((wait) => wait.done)) / median(tapTimes.map((wait) => wait.done))) * 100).toFixed(0)} % of the tap runner's time\n`);
   process.stdout.write(`load average at the end: ${load()}\n`);

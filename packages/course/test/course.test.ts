@@ -4,7 +4,7 @@ import t from 'tap';
 import { affectedPackages, defaultCourse, dependencyClosure, packageGraph, repoRoot, taskById } from '../src/course.ts';
 import { courseFiles, isMarkable, markedSources } from '../src/files.ts';
 import { tasks } from '../src/manifest.ts';
-import { runTasks } from '../src/runner.ts';
+import { TEST_NODE_FLAGS, runTasks } from '../src/runner.ts';
 import { fixtureTasks, makeFixture, writeFiles } from './fixtures/course.ts';
 
 t.test('the default course is this repository and its manifest', async (t) => {
@@ -95,6 +95,15 @@ t.test('a file that runs no test, and the files a test loads', async (t) => {
   t.match(none, { status: 'fail', message: 'the test file ran no test' });
   t.ok(loads!.loaded!.some((file) => file.endsWith('packages/demo/src/math.ts')), 'the module under test is among the loaded files');
   t.notOk(loads!.loaded!.some((file) => file.endsWith('greet.ts')), 'a module it does not import is not');
+});
+
+t.test('test processes run with the V8 flags of TEST_NODE_FLAGS', async (t) => {
+  const flags = JSON.stringify(TEST_NODE_FLAGS);
+  const course = await makeFixture(t, {
+    files: { 'packages/demo/test/task-00-add.test.ts': `import t from 'tap';\nt.test('flags', async (t) => { t.same(process.execArgv.filter((arg) => (${flags} as string[]).includes(arg)), ${flags}); });\n` },
+  });
+  const [result] = await runTasks(course.root, [fixtureTasks[0]!]);
+  t.match(result, { status: 'pass', passed: 1 });
 });
 
 t.test('a package without tap installed fails its tasks', async (t) => {

@@ -13,7 +13,7 @@ import type { Knex } from 'knex';
 import { userMigrations } from '@hallpass/user-model';
 import { connect, lendDatabase, type Connection } from './connection.ts';
 import { DB } from './db.ts';
-import { migrateToLatest } from './migrate.ts';
+import { migrateToLatest, withConnection } from './migrate.ts';
 
 /** The PGlite release (pinned in this package) the empty database is made by: its files are only good for that one. */
 const PGLITE_VERSION = (createRequire(import.meta.url)('../package.json') as { dependencies: Record<string, string> }).dependencies['@electric-sql/pglite'];
@@ -340,30 +340,39 @@ export function copiesFolder(shm = '/dev/shm', room = ROOM): string {
 const SNAPSHOT_SETTINGS = 'shared_buffers = 8MB\n';
 
 /**
+ * Snapshot builds that failed in this process, by snapshot folder (task 00's stub
+ * migration, a learner's broken one): each test of a file would otherwise copy
+ * the empty database, start PGlite and run the migrations again, a second or more
+ * a test, to fail the same way.
+ */
+const failedBuilds = new Map<string, unknown>();
+
+/**
  * Creating a PGlite database (initdb) takes seconds; copying a migrated one takes
  * a fraction of that. The first test file of a run builds the copy, keyed by the
- * migrations' code, and every later file starts from it.
+ * migrations' code, and every later file starts from it; a build that failed is
+ * not tried again by the same process.
  */
 export async function pgliteSnapshot(root = tmpdir()): Promise<string> {
   const key = createHash('sha256').update(SNAPSHOT_SETTINGS).update(COUNT_SCHEMA_CHANGES);
   for (const migration of userMigrations) key.update(`${migration.name}\n${migration.up.toString()}\n`);
   const snapshot = join(root, `hallpass-pglite-snapshot-${key.digest('hex').slice(0, 16)}`);
   if (await exists(join(snapshot, 'PG_VERSION'))) return snapshot;
+  // The same migrations on the same empty database fail the same way: say so at once.
+  if (failedBuilds.has(snapshot)) throw failedBuilds.get(snapshot);
 
   const building = await mkdtemp(join(root, 'hallpass-pglite-build-'));
-  await cp(await pgliteEmpty(root), building, { recursive: true });
-  const connection = await connect({ dataDir: building });
   try {
-    await migrateToLatest(connection.knex);
-    await connection.knex.raw(COUNT_SCHEMA_CHANGES);
-    /* c8 ignore start - only a broken migration (a task-00 stub) fails here */
+    await cp(await pgliteEmpty(root), building, { recursive: true });
+    await withConnection({ dataDir: building }, async (knex) => {
+      await migrateToLatest(knex);
+      await knex.raw(COUNT_SCHEMA_CHANGES);
+    });
   } catch (error) {
-    await connection.close();
     await rm(building, { recursive: true, force: true });
+    failedBuilds.set(snapshot, error);
     throw error;
   }
-  /* c8 ignore stop */
-  await connection.close();
   await appendFile(join(building, 'postgresql.auto.conf'), SNAPSHOT_SETTINGS);
   try {
     await rename(building, snapshot);

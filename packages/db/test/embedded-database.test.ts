@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
@@ -81,6 +82,18 @@ t.test('a data folder PGlite cannot read is a DatabaseOpenError', async (t) => {
   const dir = await tempDir(t);
   await writeFile(join(dir, 'PG_VERSION'), 'garbage');
   await t.rejects(DB.open({ dataDir: dir }), { code: 'ERR_DATABASE_OPEN', message: /cannot open the embedded database in/ });
+});
+
+t.test('a snapshot that cannot be built fails every test of the process the same way, built once', async (t) => {
+  const root = await tempDir(t);
+  // An "empty database" PGlite cannot open stands for migrations that fail (task 00's stub).
+  const version = (createRequire(import.meta.url)('../package.json') as { dependencies: Record<string, string> }).dependencies['@electric-sql/pglite'];
+  await mkdir(join(root, `hallpass-pglite-empty-${version}`));
+  await writeFile(join(root, `hallpass-pglite-empty-${version}`, 'PG_VERSION'), 'garbage');
+  const first = await pgliteSnapshot(root).catch((error: unknown) => error);
+  t.type(first, DatabaseOpenError, 'the build fails');
+  t.equal(await pgliteSnapshot(root).catch((error: unknown) => error), first, 'the next call gives the same error, without building again');
+  t.same((await readdir(root)).filter((name) => !name.startsWith('hallpass-pglite-empty-')), [], 'no half-built copy is left');
 });
 
 t.test('the migrated snapshot is built once, even by racing test files', async (t) => {
