@@ -21,7 +21,7 @@ import { mayChange, type Execution, type Script } from './execution.ts';
 import { exists } from './files.ts';
 import { plural, seconds, type Io } from './io.ts';
 import { taskNumber, testFile, type Task } from './manifest.ts';
-import { runTasks, type TaskResult } from './runner.ts';
+import { runBatch, runTasks, type TaskResult } from './runner.ts';
 import { StagedTree } from './stage.ts';
 import { TypeChecker } from './typecheck.ts';
 import { isWorkspace } from './workspace.ts';
@@ -33,6 +33,8 @@ export interface CheckOptions {
   keep?: boolean;
   /** Test files run at once. */
   jobs?: number;
+  /** Re-run earlier tasks' files several to a process (runBatch). Default true. */
+  batch?: boolean;
 }
 
 interface Row {
@@ -57,6 +59,9 @@ interface LastRun {
 interface Tally {
   runs: number;
   rerun: number;
+  /** Test processes that ran several earlier tasks' files, and files that failed in one and ran again alone. */
+  batches: number;
+  alone: number;
   /** Earlier tasks whose tests loaded a changed file but never ran the change. */
   unreached: number;
   /** How long each type check took, in ms: the whole tree first, then one per step. */
@@ -97,8 +102,9 @@ export async function check(course: Course, io: Io, options: CheckOptions = {}):
     const line = (cells: string[]): string => `${cells.map((cell, index) => cell.padEnd(widths[index]!)).join('  ').trimEnd()}\n`;
     say(line(['id', 'task', 'stub', 'solution', 'earlier tasks', 'time']));
 
-    const tally: Tally = { runs: 0, rerun: 0, unreached: 0, typecheckMs: [] };
-    const slots = limit(Math.max(1, options.jobs ?? availableJobs()));
+    const tally: Tally = { runs: 0, rerun: 0, batches: 0, alone: 0, unreached: 0, typecheckMs: [] };
+    const jobs = Math.max(1, options.jobs ?? availableJobs());
+    const slots = limit(jobs);
     const runOne = async (task: Task): Promise<TaskResult> => {
       let ms = 0;
       const [result] = await slots(async () => {
@@ -107,12 +113,40 @@ export async function check(course: Course, io: Io, options: CheckOptions = {}):
         ms = Date.now() - begun;
         return results;
       });
+      remember(result!, ms);
+      return result!;
+    };
+    /** Keeps what a task's run loaded and ran, for the next steps' decisions. */
+    const remember = (result: TaskResult, ms: number): void => {
       tally.runs++;
       // the tree has tap and the test file (missing ones are not run): the runner recorded the run
-      const execution = result!.execution!;
-      const loaded = new Set(inTree([...result!.loaded!, ...execution.scripts.keys(), ...execution.coverage.keys()]));
-      last.set(task, { loaded, execution, ms });
-      return result!;
+      const execution = result.execution!;
+      const loaded = new Set(inTree([...result.loaded!, ...execution.scripts.keys(), ...execution.coverage.keys()]));
+      last.set(result.task, { loaded, execution, ms });
+    };
+    /**
+     * Earlier tasks' files of one package, in one process. A file that fails
+     * there runs again alone, and that run decides: a batch only saves time.
+     */
+    const runTogether = (batch: Task[]): Promise<TaskResult>[] => {
+      if (batch.length === 1) return [runOne(batch[0]!)];
+      let ms = 0;
+      const results = slots(async () => {
+        const begun = Date.now();
+        const found = await runBatch(dir, batch, { loads: true });
+        ms = Date.now() - begun;
+        return found;
+      });
+      tally.batches++;
+      return batch.map(async (_, index) => {
+        const result = (await results)[index]!;
+        if (result.status === 'fail') {
+          tally.alone++;
+          return runOne(result.task);
+        }
+        remember(result, ms / batch.length);
+        return result;
+      });
     };
     /** The tree's type errors (null: none) and how long the check took, in ms. */
     const typeErrors = async (): Promise<[string | null, number]> => {
@@ -166,7 +200,8 @@ export async function check(course: Course, io: Io, options: CheckOptions = {}):
         const verdicts = await Promise.all(earlierTasks.map(decide));
         // The longest first, so that the step does not end waiting on one long file while the other slots idle.
         const rerun = earlierTasks.filter((_, index) => verdicts[index]).sort((a, b) => last.get(b)!.ms - last.get(a)!.ms);
-        for (const task of rerun) earlierRuns.push(runOne(task));
+        if (options.batch === false) earlierRuns.push(...rerun.map(runOne));
+        else for (const batch of batches(rerun, jobs, (task) => last.get(task)!.ms)) earlierRuns.push(...runTogether(batch));
       }
       const [ownResult, stubResult, earlier, [typeProblem, typesMs]] = await Promise.all([own, stub, Promise.all(earlierRuns), types]);
       tally.rerun += earlier.length;
@@ -204,6 +239,7 @@ export async function check(course: Course, io: Io, options: CheckOptions = {}):
     const cpu = cpuSince(cpuBefore, await cpuTimes());
     say(`\n${tasks.length} tasks checked in ${seconds(Date.now() - started)} (load average ${loadBefore} at the start, ${load()} at the end)\n`);
     say(`  test files: ${tally.runs} runs, ${tally.rerun} of them earlier tasks re-run; ${tally.unreached} more earlier tasks loaded a changed file but never ran the change\n`);
+    if (tally.batches > 0) say(`  earlier tasks re-run together: ${plural(tally.batches, 'process', 'processes')} of several files each; ${plural(tally.alone, 'file')} failed in one and ran again alone\n`);
     /* c8 ignore next - children's CPU is unknown only where /proc is missing */
     const children = cpu.children === null ? 'unknown' : seconds(cpu.children * 1000);
     say(`  CPU: ${children} in test processes, ${seconds(cpu.self * 1000)} in this one${typecheck ? ' (its type checker included)' : ''}\n`);
@@ -226,6 +262,28 @@ export async function check(course: Course, io: Io, options: CheckOptions = {}):
 
 function counts(result: TaskResult): string {
   return `${result.passed}/${result.total}`;
+}
+
+/**
+ * Splits earlier tasks to re-run into batches: by package (a batch runs in one
+ * package's folder), each package's tasks over at most `jobs` batches of two or
+ * more, the longest first into the batch with the least time so far.
+ */
+export function batches(tasks: readonly Task[], jobs: number, ms: (task: Task) => number): Task[][] {
+  const found: Task[][] = [];
+  for (const pkg of new Set(tasks.map((task) => task.package))) {
+    const mine = tasks.filter((task) => task.package === pkg).sort((a, b) => ms(b) - ms(a));
+    const bins = Array.from({ length: Math.max(1, Math.min(jobs, Math.floor(mine.length / 2))) }, () => ({ tasks: [] as Task[], ms: 0 }));
+    for (const task of mine) {
+      const lightest = bins.reduce((best, bin) => (bin.ms < best.ms ? bin : best));
+      lightest.tasks.push(task);
+      lightest.ms += ms(task);
+    }
+    found.push(...bins.map((bin) => bin.tasks));
+  }
+  // the longest first, so that the step does not end waiting on one long batch while the other slots idle
+  const total = (batch: Task[]): number => batch.reduce((sum, task) => sum + ms(task), 0);
+  return found.sort((a, b) => total(b) - total(a));
 }
 
 /** Runs at most `jobs` of the functions given to it at once, in the order given. */

@@ -59,8 +59,12 @@ interface RunRecord {
   strings: string[] | null;
 }
 
-/** Reads what the processes of one test run recorded in `dir` (HALLPASS_RECORD_DIR). */
-export async function readExecution(dir: string): Promise<Execution> {
+/**
+ * Reads what the processes of one test run recorded in `dir` (HALLPASS_RECORD_DIR).
+ * For file `upTo` of a batch (loads/batch.mjs), the coverage of the files after
+ * it is left out: the record holds its own and that of the files before it.
+ */
+export async function readExecution(dir: string, upTo = Infinity): Promise<Execution> {
   const execution: Execution = { scripts: new Map(), coverage: new Map(), strings: [], complete: true };
   const names = await readdir(dir).catch(() => [] as string[]);
   const strings = new Set<string>();
@@ -70,7 +74,7 @@ export async function readExecution(dir: string): Promise<Execution> {
       execution.scripts.set(fileURLToPath(url), { code, format });
     } else if (name.startsWith('started-')) {
       if (!names.includes(`run-${name.slice('started-'.length)}.json`)) execution.complete = false;
-    } else if (name.startsWith('run-')) {
+    } else if (name.startsWith('run-') || (name.startsWith('segment-') && Number(/\d+/.exec(name)?.[0]) <= upTo)) {
       const record = JSON.parse(await readFile(join(dir, name), 'utf8')) as RunRecord;
       for (const script of record.scripts) {
         const ranges = script.functions.flatMap((fn) => fn.ranges.map((range) => ({ start: range.startOffset, end: range.endOffset, count: range.count })));

@@ -19,8 +19,8 @@ export function table(rows: readonly (readonly string[])[]): string {
 }
 
 /** `1 task`, `2 tasks`. */
-export function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+export function plural(count: number, noun: string, many = `${noun}s`): string {
+  return `${count} ${count === 1 ? noun : many}`;
 }
 
 /** Seconds, for people: `12.3s`. */

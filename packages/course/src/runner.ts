@@ -98,62 +98,185 @@ interface FileState {
   timedOut: boolean;
 }
 
-async function runTask(root: string, task: Task, options: RunOptions): Promise<TaskResult> {
-  const file = join(options.testRoot ?? root, testFile(task));
-  if (!(await exists(file))) return failed(task, `no test file: ${testFile(task)} does not exist yet`);
-  const pkgDir = join(root, 'packages', task.package);
-  if (!(await exists(join(pkgDir, 'node_modules', 'tap')))) return failed(task, `tap is not installed in ${pkgDir}: run \`pnpm install\``);
-  const timeout = options.timeout ?? 120;
-  const env = cleanEnv(timeout);
-  const record = options.loads ? await mkdtemp(join(tmpdir(), 'hallpass-record-')) : null;
-  if (record !== null) env.HALLPASS_RECORD_DIR = record;
-  const imports = ['--import', TS_LOADER, ...(record === null ? [] : ['--import', RECORDER])];
-  const child = spawn(process.execPath, [...TEST_NODE_FLAGS, ...imports, file], { cwd: pkgDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+/** What tap-parser says of a whole file's tests once it has read them. */
+interface Final {
+  pass: number;
+  fail: number;
+  count: number;
+}
+
+/** A test process: how it ended, and what it printed on stderr. */
+interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stderr: string;
+  /** Killed by the runner after `seconds` (tap stops a file's tests itself; this catches a file stuck outside them). */
+  killedForTime: boolean;
+}
+
+/** Runs `node <TEST_NODE_FLAGS> --import <loader> [--import <recorder>] <args>` in `pkgDir`, its TAP read by `parser`. */
+async function runProcess(pkgDir: string, args: string[], env: NodeJS.ProcessEnv, seconds: number, parser: Parser, options: RunOptions): Promise<Exit> {
+  const imports = ['--import', TS_LOADER, ...(env.HALLPASS_RECORD_DIR === undefined ? [] : ['--import', RECORDER])];
+  const child = spawn(process.execPath, [...TEST_NODE_FLAGS, ...imports, ...args], { cwd: pkgDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let killedForTime = false;
-  // tap stops a file's tests after TAP_TIMEOUT; this catches a file stuck outside them
   const timer = setTimeout(() => {
     killedForTime = true;
     child.kill('SIGKILL');
-  }, (timeout + 5) * 1000);
+  }, (seconds + 5) * 1000);
   const abort = (): void => void child.kill('SIGKILL');
   options.signal?.addEventListener('abort', abort);
-
-  const state: FileState = { first: null, timedOut: false };
-  const parser = new Parser();
-  watchFailures(parser, [], state);
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   child.stdout.pipe(parser);
-  const [final, exit] = await Promise.all([
-    new Promise<{ pass: number; fail: number; count: number }>((resolve) => parser.on('complete', resolve)),
+  const [exit] = await Promise.all([
     new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal }))),
+    new Promise<void>((resolve) => parser.on('complete', () => resolve())),
   ]);
   clearTimeout(timer);
   options.signal?.removeEventListener('abort', abort);
+  return { ...exit, stderr, killedForTime };
+}
+
+/** A new folder for the recorder (register.mjs), named in `env`, when `options.loads` asks for records. */
+async function recordInto(env: NodeJS.ProcessEnv, options: RunOptions): Promise<string | null> {
+  if (!options.loads) return null;
+  const record = await mkdtemp(join(tmpdir(), 'hallpass-record-'));
+  env.HALLPASS_RECORD_DIR = record;
+  return record;
+}
+
+/** The files loaded and the code run, as the recorder wrote them in `record`: up to the end of a batch's file `index`, or all. */
+async function readRecord(record: string, index?: number): Promise<Pick<TaskResult, 'loaded' | 'execution'>> {
+  const lines = (await readFile(join(record, 'loaded'), 'utf8').catch(() => '')).split('\n');
+  const end = index === undefined ? -1 : lines.indexOf(`#${index}`);
+  const urls = (end === -1 ? lines : lines.slice(0, end)).filter((url) => url !== '' && !url.startsWith('#'));
+  return { loaded: [...new Set(urls.map((url) => fileURLToPath(url)))], execution: await readExecution(record, index) };
+}
+
+async function runTask(root: string, task: Task, options: RunOptions): Promise<TaskResult> {
+  const file = join(options.testRoot ?? root, testFile(task));
+  const unrunnable = await cannotRun(root, task, file);
+  if (unrunnable !== null) return unrunnable;
+  const timeout = options.timeout ?? 120;
+  const env = cleanEnv(timeout);
+  const record = await recordInto(env, options);
+  const state: FileState = { first: null, timedOut: false };
+  const parser = new Parser();
+  watchFailures(parser, [], state);
+  let final: Final = { pass: 0, fail: 0, count: 0 };
+  parser.on('complete', (result: Final) => (final = result));
+  const exit = await runProcess(join(root, 'packages', task.package), [file], env, timeout, parser, options);
 
   const base: Omit<TaskResult, 'status' | 'message' | 'at' | 'diff'> = { task, passed: final.pass, failed: final.fail, total: final.count };
   if (record !== null) {
-    const text = await readFile(join(record, 'loaded'), 'utf8').catch(() => '');
-    base.loaded = [...new Set(text.split('\n').filter((url) => url !== '').map((url) => fileURLToPath(url)))];
-    base.execution = await readExecution(record);
+    Object.assign(base, await readRecord(record));
     await rm(record, { recursive: true, force: true });
   }
   if (exit.code === 0 && final.fail === 0 && final.count > 0) return { ...base, status: 'pass', message: null, at: null, diff: null };
   if (options.signal?.aborted) return { ...failed(task, 'stopped before its tests ran'), ...base };
-  const first = state.first;
-  const failure = first === null ? null : [...first.path, first.result.name].join(' › ');
-  if (state.timedOut || killedForTime) {
-    const message = [`the test file timed out: still running after ${timeout}s`, failure].filter((part) => part !== null).join(' — ');
-    return { ...base, status: 'fail', message, at: null, diff: null };
-  }
-  if (first !== null) {
-    const { diag } = first.result as { diag: { at?: { fileName?: string; lineNumber?: number }; diff?: string } | null };
-    const at = diag?.at?.fileName !== undefined ? `packages/${task.package}/${diag.at.fileName.replace(/^.*?packages\/[^/]+\//, '')}:${diag.at.lineNumber}` : null;
-    return { ...base, status: 'fail', message: failure, at, diff: diag?.diff?.trimEnd() ?? null };
-  }
+  if (state.timedOut || exit.killedForTime) return { ...base, ...timedOut(state, timeout) };
+  if (state.first !== null) return { ...base, ...failure(task, state.first) };
   const how = exit.signal !== null ? `was killed by ${exit.signal}` : exit.code === 0 ? 'ran no test' : `exited with code ${exit.code}`;
-  const reason = crashReason(stderr, basename(testFile(task)));
+  const reason = crashReason(exit.stderr, basename(testFile(task)));
   return { ...base, status: 'fail', message: `the test file ${how}${final.count === 0 && exit.code !== 0 ? ' before any test ran' : ''}${reason}`, at: null, diff: null };
+}
+
+/** The failed result of a task whose file cannot run at all; null when it can. */
+async function cannotRun(root: string, task: Task, file: string): Promise<TaskResult | null> {
+  if (!(await exists(file))) return failed(task, `no test file: ${testFile(task)} does not exist yet`);
+  const pkgDir = join(root, 'packages', task.package);
+  if (!(await exists(join(pkgDir, 'node_modules', 'tap')))) return failed(task, `tap is not installed in ${pkgDir}: run \`pnpm install\``);
+  return null;
+}
+
+type Verdict = Pick<TaskResult, 'status' | 'message' | 'at' | 'diff'>;
+
+function timedOut(state: FileState, timeout: number): Verdict {
+  const failing = state.first === null ? null : [...state.first.path, state.first.result.name].join(' › ');
+  const message = [`the test file timed out: still running after ${timeout}s`, failing].filter((part) => part !== null).join(' — ');
+  return { status: 'fail', message, at: null, diff: null };
+}
+
+/** A failed verdict naming the first failing assertion, with where it is and what it compared when tap says. */
+function failure(task: Task, first: NonNullable<FileState['first']>): Verdict {
+  const { diag } = first.result as { diag: { at?: { fileName?: string; lineNumber?: number }; diff?: string } | null };
+  const at = diag?.at?.fileName !== undefined ? `packages/${task.package}/${diag.at.fileName.replace(/^.*?packages\/[^/]+\//, '')}:${diag.at.lineNumber}` : null;
+  return { status: 'fail', message: [...first.path, first.result.name].join(' › '), at, diff: diag?.diff?.trimEnd() ?? null };
+}
+
+/** The driver of a batch: several test files in one process (loads/batch.mjs). */
+export const BATCH = fileURLToPath(new URL('./loads/batch.mjs', import.meta.url));
+
+/**
+ * Runs the test files of several tasks of one package in one process, one file
+ * after another (loads/batch.mjs), and gives one result per task, in the order
+ * given. It saves each file after the first the second or so a test process
+ * takes to start. A file passes as it would alone, but it shares the process
+ * with the files before it: a caller that needs a file's own verdict runs a file
+ * that failed here again on its own (`course check` does). With
+ * `RunOptions.loads`, each file's record holds what the files before it in the
+ * batch loaded and ran too, since they may have left state it used.
+ */
+export async function runBatch(root: string, tasks: readonly Task[], options: RunOptions = {}): Promise<TaskResult[]> {
+  const results: TaskResult[] = [];
+  const runnable: { task: Task; index: number; file: string }[] = [];
+  for (const [index, task] of tasks.entries()) {
+    if (task.package !== tasks[0]!.package) throw new Error(`a batch runs the files of one package: task ${task.id} is in ${task.package}, not ${tasks[0]!.package}`);
+    const file = join(options.testRoot ?? root, testFile(task));
+    const unrunnable = await cannotRun(root, task, file);
+    if (unrunnable === null) runnable.push({ task, index, file });
+    else results[index] = unrunnable;
+  }
+  if (runnable.length === 0) return results;
+  const timeout = options.timeout ?? 120;
+  const env = cleanEnv(timeout * runnable.length);
+  const record = await recordInto(env, options);
+
+  // each file is a top-level subtest, `<n> <file>`: its assertions are read by a parser of its own
+  const files = runnable.map(() => ({ state: { first: null, timedOut: false } as FileState, final: null as Final | null, ok: null as boolean | null }));
+  const parser = new Parser();
+  let current = -1;
+  parser.on('child', (child: Parser) => {
+    const index = Number(/^(\d+) /.exec(child.name)?.[1]);
+    const file = files[index];
+    /* c8 ignore next - a subtest the driver did not start: TAP a file printed itself */
+    if (file === undefined) return;
+    current = index;
+    watchFailures(child, [], file.state);
+    child.on('complete', (result: Final) => (file.final = result));
+  });
+  parser.on('assert', (result: Result) => {
+    const file = files[current];
+    /* c8 ignore next - a line before the first file's subtest: TAP a file printed itself */
+    if (file === undefined) return;
+    // the file's subtest ends with its own line; a line after it is the driver failing the file (its exit code)
+    if (result.name.startsWith(`${current} `)) file.ok = result.ok;
+    else if (result.name === 'timeout!') file.state.timedOut = true;
+    else if (!result.ok) {
+      file.ok = false;
+      file.state.first ??= { path: [], result };
+    }
+  });
+  const exit = await runProcess(join(root, 'packages', tasks[0]!.package), [BATCH, String(timeout), ...runnable.map(({ file }) => file)], env, timeout * runnable.length, parser, options);
+
+  for (const [at, { task, index }] of runnable.entries()) {
+    const { state, final, ok } = files[at]!;
+    const counts = { task, passed: final?.pass ?? 0, failed: final?.fail ?? 0, total: final?.count ?? 0 };
+    const base: Omit<TaskResult, 'status' | 'message' | 'at' | 'diff'> = record === null ? counts : { ...counts, ...(await readRecord(record, at)) };
+    let verdict: Verdict;
+    if (ok === true && final !== null && final.fail === 0 && final.count > 0) verdict = { status: 'pass', message: null, at: null, diff: null };
+    else if (options.signal?.aborted) verdict = failed(task, 'stopped before its tests ran');
+    else if (state.timedOut) verdict = timedOut(state, timeout);
+    else if (state.first !== null) verdict = failure(task, state.first);
+    else if (final !== null) verdict = { status: 'fail', message: 'the test file ran no test', at: null, diff: null };
+    else {
+      const how = exit.killedForTime ? `ran out of time (${timeout}s a file)` : exit.signal !== null ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
+      verdict = { status: 'fail', message: `the batch's process ${how} before this file's tests ended${crashReason(exit.stderr, basename(testFile(task)))}`, at: null, diff: null };
+    }
+    results[index] = { ...base, ...verdict };
+  }
+  if (record !== null) await rm(record, { recursive: true, force: true });
+  return results;
 }
 
 /** Remembers the first failing assertion of a file, at any depth of subtests, and whether tap stopped one for time. */

@@ -2,9 +2,9 @@ import { execFile } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import t from 'tap';
-import { check } from '../src/check.ts';
+import { batches, check } from '../src/check.ts';
 import { writeTaskIndex } from '../src/docs.ts';
-import { M, makeFixture, recorder } from './fixtures/course.ts';
+import { M, fixtureTasks, makeFixture, recorder } from './fixtures/course.ts';
 
 const run = promisify(execFile);
 
@@ -89,4 +89,32 @@ t.test('a change that is not code, in a package no earlier task can see, re-runs
   const io = recorder(course.root);
   await check(course, io, { typecheck: false });
   t.match(io.out(), /02 {2}greet someone\s+PASSES 1\/1\s+passes 1\/1\s+unaffected/);
+});
+
+t.test('earlier tasks re-run several to a process, and a file that fails there is run again alone', async (t) => {
+  // Both files import greet.ts (through index.ts), whose top level task 02 changes: both re-run at its step.
+  // Each fails when a file before it ran in the same process, so in a batch the second one fails.
+  const alone = (name: string): string =>
+    `import t from 'tap';\nimport { ${name} } from '../src/index.ts';\nconst mark = globalThis as { seen?: boolean };\nt.equal(mark.seen, undefined, 'first in its process');\nmark.seen = true;\nt.test('${name}', async (t) => { t.equal(${name}(1, 1), 2); });\n`;
+  const course = await makeFixture(t, { files: { 'packages/demo/test/task-00-add.test.ts': alone('add'), 'packages/demo/test/task-01-double.test.ts': alone('double') } });
+  await writeTaskIndex(course);
+  const io = recorder(course.root);
+  t.equal(await check(course, io, { jobs: 2, typecheck: false }), 0, io.err());
+  t.match(io.out(), /02 {2}greet someone\s+fails 0\/0\s+passes 1\/1\s+2 re-run, pass/);
+  t.match(io.out(), /earlier tasks re-run together: 1 process of several files each; 1 file failed in one and ran again alone\n/);
+
+  const each = recorder(course.root);
+  t.equal(await check(course, each, { jobs: 2, typecheck: false, batch: false }), 0, each.err());
+  t.match(each.out(), /2 re-run, pass/);
+  t.notMatch(each.out(), /re-run together/, 'without batches, each file has a process of its own');
+});
+
+t.test('re-runs are split by package into at most one batch a job, two files or more each, balanced by time', async (t) => {
+  const task = (id: number, pkg: string) => ({ ...fixtureTasks[0]!, id, package: pkg as typeof fixtureTasks[0]['package'] });
+  const ms = new Map([[1, 900], [2, 800], [3, 300], [4, 200], [5, 100], [6, 50], [7, 40]]);
+  const tasks = [task(1, 'app'), task(2, 'app'), task(3, 'app'), task(4, 'app'), task(5, 'app'), task(6, 'auth'), task(7, 'db')];
+  const split = batches(tasks, 2, (one) => ms.get(one.id)!);
+  t.same(split.map((batch) => batch.map((one) => one.id)), [[1, 4, 5], [2, 3], [6], [7]], 'the longest batches first; a package with one task gets a batch of one');
+  t.same(batches(tasks.slice(0, 3), 4, (one) => ms.get(one.id)!).map((batch) => batch.length), [3], 'three files make one batch: each holds two or more');
+  t.same(batches([], 2, () => 0), []);
 });

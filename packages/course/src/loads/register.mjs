@@ -5,8 +5,9 @@
 // - `code-*.json`: the code each module outside node_modules ran as (hooks.mjs);
 // - `run-<pid>.json` at exit: V8's block coverage of those modules, and the text of
 //   every function turned into a string (a function's text can matter without it running);
-// - `started-<pid>`: a process whose `run-<pid>.json` is missing did not end normally.
-import { writeFileSync } from 'node:fs';
+// - `started-<pid>`: a process whose `run-<pid>.json` is missing did not end normally;
+// - `segment-<n>.json`, in a batch (batch.mjs): the coverage of its test file n alone.
+import { appendFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import { register } from 'node:module';
 import { join } from 'node:path';
@@ -35,16 +36,22 @@ if (dir !== undefined) {
   };
   Object.defineProperty(Function.prototype, 'toString', { value: toString, writable: true, configurable: true, enumerable: false });
 
-  process.on('exit', () => {
-    // the inspector answers a session of its own thread at once, so this runs before the process ends
+  /** Writes V8's coverage since the last record (taking it starts the counts again) into `name`. */
+  const write = (name, strings) => {
+    // the inspector answers a session of its own thread at once, so this returns after the write
     session.post('Profiler.takePreciseCoverage', (error, coverage) => {
       /* c8 ignore next - V8 refusing its coverage: no record, so the run counts as not whole */
       if (error) return;
       const scripts = coverage.result.filter(({ url }) => url.startsWith('file:') && !url.includes('/node_modules/'));
-      // past 16 MB of function text, none is kept and the record says so (strings: null)
-      /* c8 ignore next */
-      const record = size > 16 * 1024 * 1024 ? { scripts, strings: null } : { scripts, strings: [...strings] };
-      writeFileSync(join(dir, `run-${process.pid}.json`), JSON.stringify(record));
+      writeFileSync(join(dir, name), JSON.stringify({ scripts, strings }));
     });
-  });
+  };
+  // batch.mjs, after each test file: the coverage of that file's part of the run, and where its part of `loaded` ends
+  globalThis[Symbol.for('hallpass.record.segment')] = (index) => {
+    write(`segment-${index}.json`, []);
+    appendFileSync(join(dir, 'loaded'), `#${index}\n`);
+  };
+  // past 16 MB of function text, none is kept and the record says so (strings: null)
+  /* c8 ignore next */
+  process.on('exit', () => write(`run-${process.pid}.json`, size > 16 * 1024 * 1024 ? null : [...strings]));
 }
