@@ -25,7 +25,8 @@ In a learner workspace:
 In the course repository:
   new <dir>        write a learner workspace: every task's solution replaced by its stub
   check            prove the staging: each stub fails its task, each solution passes it
-                   (--no-typecheck, --keep to keep the staged tree, --jobs N)
+                   (--no-typecheck, --keep to keep the staged tree, --jobs N,
+                   --no-batch to re-run each earlier task in a process of its own)
   docs [--check]   regenerate ${INDEX_PAGE} from the manifest (or check it is current)
   wrong-answers [N]
                    check that each task's tests (or task N's) fail on its recorded wrong
@@ -109,10 +110,10 @@ export async function course(argv: string[], context: CliContext): Promise<numbe
       return 0;
     }
     case 'check': {
-      const { positional, options } = flags(rest, { '--no-typecheck': 'flag', '--keep': 'flag', '--jobs': 'value' });
+      const { positional, options } = flags(rest, { '--no-typecheck': 'flag', '--keep': 'flag', '--no-batch': 'flag', '--jobs': 'value' });
       const jobs = options.get('--jobs');
       if (jobs !== undefined && !/^[1-9]\d*$/.test(jobs as string)) throw new UsageError('--jobs takes a positive number');
-      const checkOptions: CheckOptions = { typecheck: !options.has('--no-typecheck'), keep: options.has('--keep') };
+      const checkOptions: CheckOptions = { typecheck: !options.has('--no-typecheck'), keep: options.has('--keep'), batch: !options.has('--no-batch') };
       if (jobs !== undefined) checkOptions.jobs = Number(jobs);
       noMore(positional, 'course check');
       return check(course, io, checkOptions);
