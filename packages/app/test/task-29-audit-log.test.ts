@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { Writable } from 'node:stream';
 import t from 'tap';
 import { buildApp } from '@hallpass/app';
 import { testDB } from '@hallpass/db/testing';
 import { logIn, send } from './fixtures/app.ts';
+import { logCapture } from './fixtures/log.ts';
 
 interface LogLine {
   audit?: string;
@@ -16,18 +16,12 @@ interface LogLine {
 }
 
 // The service's log, line by line, at its default level.
-const lines: string[] = [];
-const stream = new Writable({
-  write(chunk: Buffer, _encoding, done) {
-    lines.push(...chunk.toString().split('\n').filter((line) => line !== ''));
-    done();
-  },
-});
+const { stream, lines, text } = logCapture();
 const db = await testDB(t);
 const app = await buildApp({ db, bcryptCost: 4, logger: { level: 'info', stream }, security: { rateLimits: { loginFailuresPerAccount: 2 } } });
 t.teardown(() => app.close());
 
-const events = () => lines.map((line) => JSON.parse(line) as LogLine).filter((line) => line.audit !== undefined);
+const events = () => (lines as LogLine[]).filter((line) => line.audit !== undefined);
 
 // One whole flow, with failures, a rate-limit hit and a cross-site request.
 const password = 'S3cr3t-pw-9';
@@ -87,7 +81,7 @@ t.test('no log line holds a password, a token, a digest of one, or the hash', as
     ...digests(sessionId).map((d): [string, string] => ['a digest of the session id', d]),
     ...digests(token).map((d): [string, string] => ['a digest of the reset token', d]),
   ];
-  const all = lines.join('\n');
+  const all = text();
   for (const [name, secret] of secrets) t.notOk(all.includes(secret), `the log does not contain ${name}`);
   for (const line of events()) {
     t.same(Object.keys(line).filter((key) => !['level', 'time', 'pid', 'hostname', 'reqId', 'msg', 'audit', 'userId', 'ip', 'limit'].includes(key)), [], `${line.audit}: no other field`);

@@ -1,9 +1,9 @@
-import { Writable } from 'node:stream';
 import t, { type Test } from 'tap';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp, type AppOptions } from '@hallpass/app';
 import { testDB } from '@hallpass/db/testing';
 import { encodings, logIn, send, signUp } from './fixtures/app.ts';
+import { logCapture } from './fixtures/log.ts';
 
 type Security = NonNullable<AppOptions['security']>;
 
@@ -224,13 +224,7 @@ t.test('PUT /password is refused cross-site and never cached', async (t) => {
 });
 
 t.test('the audit log records password.changed and password.change_failed with the user id', async (t) => {
-  const lines: string[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      lines.push(...chunk.toString().split('\n').filter((line) => line !== ''));
-      done();
-    },
-  });
+  const { stream, lines } = logCapture();
   const db = await testDB(t);
   const app = await buildApp({ db, bcryptCost: 4, logger: { level: 'info', stream } });
   t.teardown(() => app.close());
@@ -239,7 +233,7 @@ t.test('the audit log records password.changed and password.change_failed with t
   const sessionId = await logIn(app, 'mike@example.com', 'b4l0u');
   await change(app, sessionId, { current_password: 'guess', new_password: 'n3w-pw-secret' });
   await change(app, sessionId, { current_password: 'b4l0u', new_password: 'n3w-pw-secret' });
-  const events = lines.map((line) => JSON.parse(line) as { audit?: string; userId?: number | null; ip?: string }).filter((line) => line.audit?.startsWith('password.'));
+  const events = (lines as { audit?: string; userId?: number | null; ip?: string }[]).filter((line) => line.audit?.startsWith('password.'));
   t.same(events.map(({ audit, userId, ip }) => ({ audit, userId, ip })), [
     { audit: 'password.change_failed', userId: id, ip: '127.0.0.1' },
     { audit: 'password.changed', userId: id, ip: '127.0.0.1' },

@@ -6,7 +6,8 @@ import type { DB } from '@hallpass/db';
 import { testDB, type Teardownable } from '@hallpass/db/testing';
 import { send, signUp } from './fixtures/app.ts';
 import { logCapture, type LogCapture } from './fixtures/log.ts';
-import { closedPort, testSmtp, within } from './fixtures/smtp.ts';
+import { closedPort, testSmtp } from './fixtures/smtp.ts';
+import { within } from './fixtures/within.ts';
 
 const ANSWER = { message: 'if an account uses this email, a password-reset link has been sent to it' };
 const MAIL_FROM = 'hallpass <no-reply@hallpass.test>';
