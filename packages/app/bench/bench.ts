@@ -29,6 +29,7 @@ import { BenchUsageError, failures, formatTable, median, parseBenchArgs, summari
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const builtServer = join(repoRoot, 'packages/app/dist/server.mjs');
 const baselineScript = fileURLToPath(new URL('./baseline.mjs', import.meta.url));
+const routeAloneScript = fileURLToPath(new URL('./route-alone.mjs', import.meta.url));
 /** Seconds a process may take to start before the bench gives up on it. */
 const START_LIMIT = 180;
 /** Linux reports a process's CPU time in ticks of 1/100 s (USER_HZ). */
@@ -147,7 +148,18 @@ interface LoadRequest {
   timeout?: number;
 }
 
-async function measure(base: string, request: LoadRequest): Promise<Load> {
+/** One load on `server`; with the process's CPU time per request it answered. */
+async function measure(server: Server, request: LoadRequest): Promise<Load & { cpuUs: number }> {
+  const cpuBefore = await cpuMsOf(server.child.pid!);
+  const load = await generate(server.url, request);
+  const cpuMs = (await cpuMsOf(server.child.pid!)) - cpuBefore;
+  // Rounded up to one request: a load that got no answer (a failure the bench reports) must not divide by zero.
+  const cpuUs = (cpuMs * 1000) / Math.max(1, load.rps * load.seconds);
+  return { rps: load.rps, p99: load.p99, failures: load.failures, cpuUs };
+}
+
+/** One load on the server at `base`: its throughput, tail latency and failures, and the seconds it lasted. */
+async function generate(base: string, request: LoadRequest): Promise<Load & { seconds: number }> {
   const headers: Record<string, string> = {};
   if (request.body !== undefined) headers['content-type'] = 'application/json';
   if (request.cookie !== undefined) headers.cookie = request.cookie;
@@ -162,7 +174,7 @@ async function measure(base: string, request: LoadRequest): Promise<Load> {
     ...(request.timeout === undefined ? {} : { timeout: request.timeout }),
   });
   // Completed requests over the time measured: per-second averages round slow requests (logins) down to nothing.
-  return { rps: result.requests.total / result.duration, p99: result.latency.p99, failures: result.non2xx + result.errors + result.timeouts };
+  return { rps: result.requests.total / result.duration, p99: result.latency.p99, failures: result.non2xx + result.errors + result.timeouts, seconds: result.duration };
 }
 
 async function post(base: string, path: string, body: object): Promise<Response> {
@@ -273,21 +285,31 @@ async function oneRun(databaseUrl: string, cookie: string, digest: boolean, opti
   const seconds = options.duration;
   let service: Server | undefined;
   let baseline: Server | undefined;
+  let routeAlone: Server | undefined;
   try {
     service = await startService({ DATABASE_URL: databaseUrl }, options);
     const readiness = service.readiness;
     log(`service ready in ${service.readiness.wallMs.toFixed(0)} ms (${service.readiness.cpuMs.toFixed(0)} ms CPU)`);
     baseline = await startServer([baselineScript], plainEnv({ DATABASE_URL: databaseUrl, SESSION_DIGEST: digest ? 'sha256' : '' }));
+    routeAlone = await startServer(
+      ['--conditions=hallpass-dist', routeAloneScript],
+      plainEnv({ DATABASE_URL: databaseUrl, BCRYPT_COST: String(options.bcryptCost) }),
+    );
 
     const profile = { path: '/profile', cookie, connections: options.connections, seconds };
-    // Warm both up (JIT, pools), then measure the baseline on both sides of the service.
-    await measure(baseline.url, { ...profile, seconds: 1 });
-    await measure(service.url, { ...profile, seconds: 1 });
-    const baselineBefore = await measure(baseline.url, profile);
-    const serviceProfile = await measure(service.url, profile);
-    const baselineAfter = await measure(baseline.url, profile);
-    log(`GET /profile: baseline ${baselineBefore.rps.toFixed(0)} / ${baselineAfter.rps.toFixed(0)} req/s, service ${serviceProfile.rps.toFixed(0)} req/s`);
+    // Warm them up (JIT, pools), then measure the baseline on both sides of the others.
+    for (const server of [baseline, service, routeAlone]) await measure(server, { ...profile, seconds: 1 });
+    const baselineBefore = await measure(baseline, profile);
+    const serviceProfile = await measure(service, profile);
+    const routeAloneProfile = await measure(routeAlone, profile);
+    const baselineAfter = await measure(baseline, profile);
+    log(
+      `GET /profile: baseline ${baselineBefore.rps.toFixed(0)} / ${baselineAfter.rps.toFixed(0)} req/s, service ${serviceProfile.rps.toFixed(0)} req/s, ` +
+        `its route alone ${routeAloneProfile.rps.toFixed(0)} req/s; CPU per request ${baselineBefore.cpuUs.toFixed(0)} / ${baselineAfter.cpuUs.toFixed(0)}, ` +
+        `${serviceProfile.cpuUs.toFixed(0)}, ${routeAloneProfile.cpuUs.toFixed(0)} µs`,
+    );
     await stop(baseline);
+    await stop(routeAlone);
     // V8 lets garbage pile up while thousands of requests a second allocate, so the
     // throughput test leaves a high-water mark of its own. It is reported apart; the
     // memory target is for the login load, measured on a server started afresh.
@@ -307,7 +329,7 @@ async function oneRun(databaseUrl: string, cookie: string, digest: boolean, opti
       seconds: loginSeconds,
       timeout: Math.max(10, Math.ceil((10 * compareBefore) / 1000)),
     };
-    const login = await measure(service.url, loginRequest);
+    const login = await measure(service, loginRequest);
     // autocannon stops without waiting for the logins in flight; one more login, queued after them, ends when they have.
     await post(service.url, '/sessions', loginUser);
     // The ceiling is timed on both sides of the logins, as the baseline is, so a machine that gets busier meanwhile skews it less.
@@ -316,15 +338,15 @@ async function oneRun(databaseUrl: string, cookie: string, digest: boolean, opti
     log(`bcrypt compare ${compare.toFixed(0)} ms → ceiling ${(cores / (compare / 1000)).toFixed(1)} logins/s (${parallelRate.toFixed(1)}/s with ${cores} at once); POST /sessions ${login.rps.toFixed(1)} req/s`);
 
     const [saturatedProfile, saturatedLogin] = await Promise.all([
-      measure(service.url, { ...profile, connections: 2, rate: 50, seconds: loginSeconds }),
-      measure(service.url, loginRequest),
+      generate(service.url, { ...profile, connections: 2, rate: 50, seconds: loginSeconds }),
+      generate(service.url, loginRequest),
     ]);
     log(`while logging in (${saturatedLogin.rps.toFixed(1)} req/s): GET /profile p99 ${saturatedProfile.p99} ms`);
     const peak = await peakRssMiB(service.child.pid!);
     await stop(service);
 
     const result: RunResult = {
-      profile: { baselineBefore, service: serviceProfile, baselineAfter },
+      profile: { baselineBefore, service: serviceProfile, routeAlone: routeAloneProfile, baselineAfter },
       compareMs: compare,
       parallelCompareRate: parallelRate,
       cores,
@@ -341,6 +363,7 @@ async function oneRun(databaseUrl: string, cookie: string, digest: boolean, opti
     return result;
   } finally {
     await stop(baseline);
+    await stop(routeAlone);
     await stop(service);
   }
 }

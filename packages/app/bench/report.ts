@@ -84,12 +84,17 @@ export interface Load {
   p99: number;
   /** Responses that were not 2xx, plus connection errors and timeouts. */
   failures: number;
+  /** The server process's CPU time per request answered, in µs (user and system, from /proc); absent when two loads shared the process. */
+  cpuUs?: number;
 }
 
 /** Everything one run measures. Times in milliseconds, memory in MiB. */
 export interface RunResult {
-  /** `GET /profile`: the bare baseline measured before and after the service, and the service. */
-  profile: { baselineBefore: Load; service: Load; baselineAfter: Load };
+  /**
+   * `GET /profile`: the bare baseline measured before and after the others, the
+   * service, and the service's route alone on a bare Fastify (bench/route-alone.mjs).
+   */
+  profile: { baselineBefore: Load; service: Load; routeAlone: Load; baselineAfter: Load };
   /** One bcrypt compare at the service's cost, timed one at a time (mean of the medians before and after the logins). */
   compareMs: number;
   /** Compares per second with one running on every core at once. */
@@ -111,6 +116,11 @@ export interface RunResult {
 export interface Readiness {
   wallMs: number;
   cpuMs: number;
+}
+
+/** The mean of two figures, or `undefined` when either is missing. */
+function mean(a: number | undefined, b: number | undefined): number | undefined {
+  return a === undefined || b === undefined ? undefined : (a + b) / 2;
 }
 
 export function median(values: readonly number[]): number {
@@ -143,6 +153,7 @@ export function summarize(runs: readonly RunResult[]): Row[] {
   const baselineRps = (run: RunResult) => (run.profile.baselineBefore.rps + run.profile.baselineAfter.rps) / 2;
   const baselineP99 = (run: RunResult) => (run.profile.baselineBefore.p99 + run.profile.baselineAfter.p99) / 2;
   const ceiling = (run: RunResult) => run.cores / (run.compareMs / 1000);
+  const baselineCpu = (run: RunResult) => mean(run.profile.baselineBefore.cpuUs, run.profile.baselineAfter.cpuUs);
 
   const row = (measure: string, unit: string, value: (run: RunResult) => number | undefined, limit?: number): Row => {
     const result: Row = { measure, value: of(value), unit };
@@ -152,8 +163,13 @@ export function summarize(runs: readonly RunResult[]): Row[] {
     }
     return result;
   };
-  const ratioRow = (measure: string, unit: string, value: (run: RunResult) => number, reference: (run: RunResult) => number, limit?: number): Row => {
-    const result: Row = { measure, value: of(value), unit, reference: of(reference), ratio: of((run) => value(run) / reference(run)) };
+  type Figure = (run: RunResult) => number | undefined;
+  const ratioRow = (measure: string, unit: string, value: Figure, reference: Figure, limit?: number): Row => {
+    const ratio = (run: RunResult) => {
+      const [v, r] = [value(run), reference(run)];
+      return v === undefined || r === undefined ? undefined : v / r;
+    };
+    const result: Row = { measure, value: of(value), unit, reference: of(reference), ratio: of(ratio) };
     if (limit !== undefined) {
       result.target = { op: '>=', limit, of: 'ratio' };
       result.met = meets(result.target, result.ratio!);
@@ -164,6 +180,9 @@ export function summarize(runs: readonly RunResult[]): Row[] {
   const rows: Row[] = [
     ratioRow('GET /profile throughput (vs bare Fastify + pg)', 'req/s', (run) => run.profile.service.rps, baselineRps, 0.8),
     ratioRow('GET /profile p99 (vs bare Fastify + pg)', 'ms', (run) => run.profile.service.p99, baselineP99),
+    ratioRow('GET /profile throughput of its route alone (vs bare Fastify + pg)', 'req/s', (run) => run.profile.routeAlone.rps, baselineRps),
+    ratioRow('CPU per GET /profile, service (vs bare Fastify + pg)', 'µs', (run) => run.profile.service.cpuUs, baselineCpu),
+    ratioRow('CPU per GET /profile, route alone (vs bare Fastify + pg)', 'µs', (run) => run.profile.routeAlone.cpuUs, baselineCpu),
     ratioRow('POST /sessions throughput (vs bcrypt ceiling)', 'req/s', (run) => run.login.rps, ceiling, 0.85),
     ratioRow('POST /sessions throughput (vs every core comparing)', 'req/s', (run) => run.login.rps, (run) => run.parallelCompareRate),
     row('GET /profile p99 while logins saturate the CPU', 'ms', (run) => run.saturated.profile.p99, 50),
@@ -188,7 +207,8 @@ export function summarize(runs: readonly RunResult[]): Row[] {
 export function failures(runs: readonly RunResult[]): number {
   let total = 0;
   for (const run of runs) {
-    for (const load of [run.profile.baselineBefore, run.profile.service, run.profile.baselineAfter, run.login, run.saturated.profile, run.saturated.login]) {
+    const { baselineBefore, service, routeAlone, baselineAfter } = run.profile;
+    for (const load of [baselineBefore, service, routeAlone, baselineAfter, run.login, run.saturated.profile, run.saturated.login]) {
       total += load.failures;
     }
   }

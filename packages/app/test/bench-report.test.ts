@@ -45,11 +45,11 @@ t.test('median', async (t) => {
   t.ok(Number.isNaN(median([])), 'no values: NaN');
 });
 
-const load = (rps: number, p99: number, failed = 0): Load => ({ rps, p99, failures: failed });
+const load = (rps: number, p99: number, failed = 0, cpuUs?: number): Load => ({ rps, p99, failures: failed, ...(cpuUs === undefined ? {} : { cpuUs }) });
 
 function run(overrides: Partial<RunResult> = {}): RunResult {
   return {
-    profile: { baselineBefore: load(1000, 10), service: load(900, 12), baselineAfter: load(1000, 14) },
+    profile: { baselineBefore: load(1000, 10, 0, 60), service: load(900, 12, 0, 200), routeAlone: load(950, 11, 0, 120), baselineAfter: load(1000, 14, 0, 80) },
     compareMs: 250,
     parallelCompareRate: 6,
     cores: 2,
@@ -63,7 +63,7 @@ function run(overrides: Partial<RunResult> = {}): RunResult {
 }
 
 t.test('summarize: medians of the runs, ratios within each run, targets checked', async (t) => {
-  const rows = summarize([run(), run({ profile: { baselineBefore: load(2000, 5), service: load(1000, 6), baselineAfter: load(2000, 5) } }), run()]);
+  const rows = summarize([run(), run({ profile: { baselineBefore: load(2000, 5), service: load(1000, 6), routeAlone: load(1600, 5), baselineAfter: load(2000, 5) } }), run()]);
   const byName = new Map(rows.map((row) => [row.measure, row]));
 
   const profile = byName.get('GET /profile throughput (vs bare Fastify + pg)')!;
@@ -71,6 +71,16 @@ t.test('summarize: medians of the runs, ratios within each run, targets checked'
   t.equal(profile.reference, 1000, 'the median baseline (mean of before and after)');
   t.equal(profile.ratio, 0.9, 'the median of the runs\' ratios (0.9, 0.5, 0.9)');
   t.equal(profile.met, true, '0.9 meets >= 0.8');
+
+  const alone = byName.get('GET /profile throughput of its route alone (vs bare Fastify + pg)')!;
+  t.equal(alone.value, 950, 'the route alone on a bare Fastify');
+  t.equal(alone.ratio, 0.95, 'the median of 0.95, 0.8 and 0.95');
+  t.equal(alone.target, undefined, 'reported, with no target');
+  const cpu = byName.get('CPU per GET /profile, service (vs bare Fastify + pg)')!;
+  t.equal(cpu.value, 200, 'µs of the service\'s CPU per request, from the runs that measured it');
+  t.equal(cpu.reference, 70, 'the baseline\'s, the mean of before (60) and after (80)');
+  t.equal(cpu.ratio, 200 / 70, 'a run without CPU figures leaves no ratio, not a NaN');
+  t.equal(byName.get('CPU per GET /profile, route alone (vs bare Fastify + pg)')!.value, 120);
 
   const login = byName.get('POST /sessions throughput (vs bcrypt ceiling)')!;
   t.equal(login.reference, 8, 'the ceiling: 2 cores ÷ 0.25 s');
@@ -113,6 +123,9 @@ t.test('failures adds up every measurement of every run', async (t) => {
   t.equal(failures([run()]), 0);
   const failing = run({ login: load(7, 600, 2), saturated: { profile: load(50, 30, 1), login: load(7, 700) } });
   t.equal(failures([failing, run()]), 3);
+  const aloneFailing = run();
+  aloneFailing.profile.routeAlone = load(900, 10, 4);
+  t.equal(failures([aloneFailing]), 4, 'the route alone\'s failures count');
 });
 
 t.test('formatTable aligns the columns and marks missed targets', async (t) => {
