@@ -142,6 +142,28 @@ t.test('PUT /password: the current password changes it, the old session ends, th
   }
 });
 
+t.test('PUT /password: of several changes sent at once with the right current password, exactly one is made', async (t) => {
+  const app = await appWith(t);
+  await signUp(app, 'gina@example.com', 'b4l0u');
+  const session = await logIn(app, 'gina@example.com', 'b4l0u');
+  const tries = ['n3w-a', 'n3w-b', 'n3w-c', 'n3w-d'];
+  const responses = await Promise.all(tries.map((password) => change(app, session, { current_password: 'b4l0u', new_password: password })));
+  const made = responses.flatMap((response, index) => (response.statusCode === 200 ? [{ response, password: tries[index]! }] : []));
+  t.equal(made.length, 1, 'one 200');
+  for (const response of responses) {
+    // A loser is told its current password is wrong: by the time its change was written, it no longer was.
+    if (response.statusCode !== 200) t.ok([401, 403].includes(response.statusCode), `the others are refused (${response.statusCode})`);
+  }
+  const { response, password } = made[0]!;
+  const profile = await send(app, 'GET', '/profile', undefined, 'form', sessionCookie(response)?.value);
+  t.equal(profile.statusCode, 200, 'the cookie of the change made is a session');
+  t.equal((await send(app, 'POST', '/sessions', { email: 'gina@example.com', password })).statusCode, 200, 'its password is the one stored');
+  const others = tries.filter((other) => other !== password);
+  for (const other of others) {
+    t.equal((await send(app, 'POST', '/sessions', { email: 'gina@example.com', password: other })).statusCode, 401, `${other} was not stored`);
+  }
+});
+
 t.test('Auth.changePassword ends every session of the user and voids a pending reset token', async (t) => {
   const app = await appWith(t);
   await signUp(app, 'gina@example.com', 'b4l0u');

@@ -300,12 +300,16 @@ export class Auth {
     checkPasswordInput(currentPassword);
     checkPasswordInput(newPassword);
     // Whoever holds a stolen session cookie does not know the password: ask for it before anything changes.
-    const user = (await this.validLogin(email, currentPassword)) ? await this.#findUser({ email }) : null;
-    if (user === null) throw new WrongPasswordError();
+    // An unknown email costs the bcrypt work of a known one, as in validLogin (task 25).
+    const user = await this.#findUser({ email });
+    const matches = user === null ? await this.validLogin(email, currentPassword) : await verifyPassword(currentPassword, user.hashedPassword);
+    if (user === null || !matches) throw new WrongPasswordError();
     this.#checkNewPassword(newPassword, email);
     const hashedPassword = await hashPassword(newPassword, { cost: this.#bcryptCost });
     // As after a reset (task 24): whoever was logged in with the old password is logged out, and an old reset link is dead.
-    await this.#db.updateUser(user.id, {
+    // Written only while the stored hash is the one just checked: of two changes at once, one wins; for the
+    // other, the password it gave is no longer the current one.
+    const changed = await this.#db.updateUserIf(user.id, { hashedPassword: user.hashedPassword }, {
       hashedPassword,
       sessionId: null,
       sessionCreatedAt: null,
@@ -313,6 +317,7 @@ export class Auth {
       resetToken: null,
       resetCreatedAt: null,
     });
+    if (!changed) throw new WrongPasswordError();
     // #stub
     // throw new TaskNotDoneError(30, 'write `Auth.changePassword`: check the current password, apply the password policy, store the new hash and end the user\'s sessions');
     // #endregion

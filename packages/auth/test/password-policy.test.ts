@@ -94,6 +94,21 @@ t.test('Auth.changePassword: the current password first, then the policy; sessio
   await t.rejects(auth.updatePassword(token, 'the thief sets this one'), InvalidResetTokenError, 'the reset token is void');
 });
 
+t.test('Auth.changePassword: of several changes at once with the right current password, one is made', async (t) => {
+  const db = await testDB(t);
+  const auth = new Auth(db, { bcryptCost: 4 });
+  await auth.registerUser('bob@example.com', 'the first one');
+  const tries = ['second a', 'second b', 'second c', 'second d'];
+  const results = await Promise.allSettled(tries.map((password) => auth.changePassword('bob@example.com', 'the first one', password)));
+  const made = results.flatMap((result, index) => (result.status === 'fulfilled' ? [tries[index]!] : []));
+  t.equal(made.length, 1, 'exactly one change is made');
+  for (const result of results) {
+    if (result.status === 'rejected') t.type(result.reason, WrongPasswordError, 'the others: the password given is no longer the current one');
+  }
+  t.equal(await auth.validLogin('bob@example.com', made[0]!), true, 'the change made is the one stored');
+  t.equal(await auth.validLogin('bob@example.com', 'the first one'), false);
+});
+
 t.test('the errors: codes, rules, messages', async (t) => {
   t.match(new WeakPasswordError('too-short'), { code: 'ERR_WEAK_PASSWORD', rule: 'too-short', message: 'password is too short: use at least 15 characters' });
   t.match(new WeakPasswordError('too-common'), { rule: 'too-common', message: /too common/ });

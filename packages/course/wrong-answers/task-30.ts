@@ -93,8 +93,20 @@ export default [
   {
     name: 'changes the password without checking the current one (a stolen cookie is enough)',
     file: auth,
-    find: 'const user = (await this.validLogin(email, currentPassword)) ? await this.#findUser({ email }) : null;',
-    replace: 'const user = await this.#findUser({ email });',
+    find: '    const matches = user === null ? await this.validLogin(email, currentPassword) : await verifyPassword(currentPassword, user.hashedPassword);\n    if (user === null || !matches) throw new WrongPasswordError();\n',
+    replace: '    if (user === null) throw new WrongPasswordError();\n',
+  },
+  {
+    name: 'stores the new password with a plain updateUser: of several changes sent at once, every one answers 200',
+    file: auth,
+    find: '    const changed = await this.#db.updateUserIf(user.id, { hashedPassword: user.hashedPassword }, {\n',
+    replace: '    const changed = true;\n    await this.#db.updateUser(user.id, {\n',
+  },
+  {
+    name: 'ignores what the conditional write says: the changes that lost the race answer 200 too',
+    file: auth,
+    find: '    if (!changed) throw new WrongPasswordError();\n',
+    replace: '',
   },
   {
     name: 'changes the password but keeps the sessions',

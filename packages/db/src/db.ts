@@ -145,6 +145,35 @@ export class DB {
   }
 
   /**
+   * Changes user `id` as `updateUser` does, but only while every property of
+   * `condition` still has the value given there (`null` matches an empty
+   * column). The check and the write are one `UPDATE … WHERE`, so of two
+   * changes made at the same time from the same state, only one is written.
+   * Returns whether the row was written: `false` when the condition no longer
+   * holds, or no user has that id.
+   */
+  async updateUserIf(id: number, condition: Partial<UserProps>, changes: Partial<UserProps>): Promise<boolean> {
+    if (!Number.isSafeInteger(id) || id < 1) {
+      throw new InvalidArgumentError(`id must be a positive integer, got ${JSON.stringify(id) ?? String(id)}`);
+    }
+    const expected = propertyEntries('updateUserIf: the condition', condition, InvalidArgumentError);
+    if (expected.length === 0) throw new InvalidArgumentError('updateUserIf needs at least one property in its condition');
+    const patch = propertyEntries('updateUserIf: the changes', changes, InvalidAttributeError);
+    if (patch.length === 0) throw new InvalidAttributeError('updateUserIf needs at least one change');
+    if (patch.some(([key]) => key === 'id')) throw new InvalidAttributeError('a user\'s id cannot be changed');
+    const values: Partial<UserProps> = Object.fromEntries(patch);
+    if (values.email !== undefined) values.canonicalEmail = canonicalEmail(values.email);
+    const query = User.query(this.knex).patch(values).where('id', id);
+    for (const [key, value] of expected) query.where(User.propertyNameToColumnName(key), value);
+    try {
+      return (await query) > 0;
+    } catch (error) {
+      if (values.email !== undefined && isUniqueViolation(error, EMAIL_INDEX)) throw new EmailTakenError(values.email);
+      throw error;
+    }
+  }
+
+  /**
    * Spends a reset token in one conditional `UPDATE … RETURNING`: when a row holds
    * `resetToken` (as stored), issued after `issuedAfter` and, with `email`, for
    * that account, it gets `hashedPassword`, loses the token and loses its session.
@@ -226,6 +255,21 @@ function checkValue(key: UserProperty, value: unknown): void {
     throw new InvalidArgumentError(`${key} must be a valid Date or null, got ${typeName(value)}`);
   }
   checkText(key, value);
+}
+
+/** The entries of an object of User properties, each value checked against its column; `what` names it in errors. */
+function propertyEntries(what: string, properties: unknown, Refusal: new (message: string) => Error): Entry[] {
+  if (!isPlainObject(properties)) throw new Refusal(`${what} must be an object of User properties, got ${typeName(properties)}`);
+  const entries = Object.entries(properties);
+  for (const [key, value] of entries) {
+    if (!isUserProperty(key)) throw new Refusal(`${what}: "${key}" is not a User property (expected one of ${userProperties.join(', ')})`);
+    try {
+      checkValue(key, value);
+    } catch (error) {
+      throw new Refusal(`${what}: ${(error as Error).message}`);
+    }
+  }
+  return entries as Entry[];
 }
 
 // #region task-02

@@ -38,6 +38,54 @@ t.test('consumeResetToken refuses bad arguments with typed errors', async (t) =>
   t.equal((await db.findUserBy({ email: 'bob@example.com' })).resetToken, 'digest-1', 'the token is untouched');
 });
 
+t.test('updateUserIf writes only while its condition holds, in one statement', async (t) => {
+  const db = await testDB(t);
+  const id = await withToken(db);
+  const ended = { sessionId: null, resetToken: null, resetCreatedAt: null };
+  t.equal(await db.updateUserIf(id, { hashedPassword: 'another-hash' }, { hashedPassword: 'h2', ...ended }), false, 'the condition does not hold: nothing written');
+  t.match(await db.findUserBy({ id }), { hashedPassword: 'old-hash', resetToken: 'digest-1' }, 'the row is as it was');
+  t.equal(await db.updateUserIf(id, { hashedPassword: 'old-hash', sessionId: 'session-digest' }, { hashedPassword: 'h2', ...ended }), true, 'it holds: written');
+  t.match(await db.findUserBy({ id }), { hashedPassword: 'h2', resetToken: null, resetCreatedAt: null });
+  t.equal(await db.updateUserIf(id, { hashedPassword: 'old-hash' }, { hashedPassword: 'h3' }), false, 'the old value no longer matches');
+  t.equal(await db.updateUserIf(id, { sessionId: 'session-digest' }, { hashedPassword: 'h3' }), false, 'nor does the ended session');
+  t.equal(await db.updateUserIf(9999, { hashedPassword: 'h2' }, { hashedPassword: 'h3' }), false, 'no such user');
+
+  // Five changes at once from the same state: the database lets exactly one through.
+  const results = await Promise.all(['a', 'b', 'c', 'd', 'e'].map((hash) => db.updateUserIf(id, { hashedPassword: 'h2', sessionId: null }, { hashedPassword: hash })));
+  t.equal(results.filter(Boolean).length, 1, 'one of five concurrent changes is written (null matches an empty column)');
+  const winner = ['a', 'b', 'c', 'd', 'e'][results.indexOf(true)];
+  t.equal((await db.findUserBy({ id })).hashedPassword, winner, 'and it is the one stored');
+
+  await db.updateUserIf(id, { id }, { email: 'Robert@Example.com' });
+  t.equal((await db.findUserBy({ id })).canonicalEmail, 'robert@example.com', 'the canonical email follows the email');
+  const amy = await db.addUser('amy@example.com', 'hash');
+  await t.rejects(db.updateUserIf(amy.id, { id: amy.id }, { email: 'ROBERT@example.com' }), { code: 'ERR_EMAIL_TAKEN' }, 'an address another account has');
+  await db.updateUser(id, { sessionId: 'taken-digest' });
+  await t.rejects(db.updateUserIf(amy.id, { id: amy.id }, { sessionId: 'taken-digest', hashedPassword: 'h' }), /users_session_id_key/, 'another unique index refuses as it is');
+  t.equal((await db.findUserBy({ id: amy.id })).hashedPassword, 'hash', 'a refused change writes nothing');
+});
+
+t.test('updateUserIf refuses bad arguments with typed errors', async (t) => {
+  const db = await testDB(t);
+  const bob = await db.addUser('bob@example.com', 'hash');
+  const bad: [string, unknown, unknown, unknown, string, RegExp][] = [
+    ['an id that is not a positive integer', 0, { hashedPassword: 'hash' }, { hashedPassword: 'h' }, 'ERR_INVALID_ARGUMENT', /id must be a positive integer/],
+    ['no id at all', undefined, { hashedPassword: 'hash' }, { hashedPassword: 'h' }, 'ERR_INVALID_ARGUMENT', /id must be a positive integer, got undefined/],
+    ['a condition that is not an object', bob.id, 'hash', { hashedPassword: 'h' }, 'ERR_INVALID_ARGUMENT', /the condition must be an object of User properties, got a string/],
+    ['an empty condition', bob.id, {}, { hashedPassword: 'h' }, 'ERR_INVALID_ARGUMENT', /at least one property in its condition/],
+    ['a condition on no property', bob.id, { nickname: 'bob' }, { hashedPassword: 'h' }, 'ERR_INVALID_ARGUMENT', /"nickname" is not a User property/],
+    ['a condition value of the wrong type', bob.id, { hashedPassword: 42 }, { hashedPassword: 'h' }, 'ERR_INVALID_ARGUMENT', /hashedPassword must be a non-empty string/],
+    ['changes that are an array', bob.id, { id: bob.id }, [], 'ERR_INVALID_ATTRIBUTE', /the changes must be an object of User properties, got an array/],
+    ['no change', bob.id, { id: bob.id }, {}, 'ERR_INVALID_ATTRIBUTE', /at least one change/],
+    ['a change of id', bob.id, { id: bob.id }, { id: 7 }, 'ERR_INVALID_ATTRIBUTE', /id cannot be changed/],
+    ['a change to an invalid date', bob.id, { id: bob.id }, { sessionSeenAt: 'soon' }, 'ERR_INVALID_ATTRIBUTE', /sessionSeenAt must be a valid Date or null/],
+  ];
+  for (const [what, id, condition, changes, code, message] of bad) {
+    await t.rejects(db.updateUserIf(id as number, condition as never, changes as never), { code, message }, what);
+  }
+  t.equal((await db.findUserBy({ id: bob.id })).hashedPassword, 'hash', 'nothing was written');
+});
+
 t.test('the new properties: timestamps take a Date or null; an address no account can have is a bad question', async (t) => {
   const db = await testDB(t);
   const bob = await db.addUser('bob@example.com', 'hash');
