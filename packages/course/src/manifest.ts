@@ -316,6 +316,7 @@ export const tasks: readonly Task[] = [
       'Count a password\'s length in characters, not bytes or UTF-16 units',
       'Check a new password wherever one is set: sign-up, reset and change',
       'Change a password only with the current one, and end the other sessions',
+      'Make a check and the write that depends on it one conditional `UPDATE`, so two changes at once cannot both win',
     ],
     points: 5,
   },

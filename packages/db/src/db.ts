@@ -153,7 +153,7 @@ export class DB {
    * holds, or no user has that id.
    */
   async updateUserIf(id: number, condition: Partial<UserProps>, changes: Partial<UserProps>): Promise<boolean> {
-    if (!Number.isSafeInteger(id) || id < 1) {
+    if (!(Number.isSafeInteger(id) && id > 0)) {
       throw new InvalidArgumentError(`id must be a positive integer, got ${JSON.stringify(id) ?? String(id)}`);
     }
     const expected = propertyEntries('updateUserIf: the condition', condition, InvalidArgumentError);
@@ -162,7 +162,8 @@ export class DB {
     if (patch.length === 0) throw new InvalidAttributeError('updateUserIf needs at least one change');
     if (patch.some(([key]) => key === 'id')) throw new InvalidAttributeError('a user\'s id cannot be changed');
     const values: Partial<UserProps> = Object.fromEntries(patch);
-    if (values.email !== undefined) values.canonicalEmail = canonicalEmail(values.email);
+    // The canonical email follows the email, as in updateUser.
+    if (typeof values.email === 'string') values.canonicalEmail = canonicalEmail(values.email);
     const query = User.query(this.knex).patch(values).where('id', id);
     for (const [key, value] of expected) query.where(User.propertyNameToColumnName(key), value);
     try {
