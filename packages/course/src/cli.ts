@@ -27,7 +27,7 @@ In the course repository:
   check            prove the staging: each stub fails its task, each solution passes it
                    (--no-typecheck, --keep to keep the staged tree, --jobs N,
                    --no-batch to re-run each earlier task in a process of its own)
-  docs [--check]   regenerate ${INDEX_PAGE} from the manifest (or check it is current)
+  docs [--check]   regenerate ${INDEX_PAGE} from the manifest (or check it and the task pages are current)
   wrong-answers [N]
                    check that each task's tests (or task N's) fail on its recorded wrong
                    answers (packages/course/wrong-answers/; --jobs N)

@@ -45,8 +45,11 @@ export async function docsProblems(course: Course): Promise<string[]> {
   const problems: string[] = [];
   const current = await readFile(join(course.root, INDEX_PAGE), 'utf8').catch(() => null);
   if (current !== taskIndex(course.tasks)) problems.push(`${INDEX_PAGE} is not current: run \`pnpm course docs\``);
+  // Loaded only here: reading the test files takes TypeScript's parser, which no other command needs.
+  const { taskPageProblems } = await import('./page-sync.ts');
   for (const task of course.tasks) {
     if (!(await exists(join(course.root, docPage(task))))) problems.push(`task ${taskNumber(task)} has no page: ${docPage(task)} is missing`);
+    else problems.push(...(await taskPageProblems(course, task)));
   }
   return problems;
 }

@@ -108,7 +108,7 @@ export async function taskPageProblems(course: Course, task: Task): Promise<stri
   return problems;
 }
 
-/** Every task's page problems, in manifest order: what `pnpm course check` reports. */
+/** Every task's page problems, in manifest order (`pnpm course check` and `course docs --check` report them through `docsProblems`). */
 export async function pageSyncProblems(course: Course): Promise<string[]> {
   const problems: string[] = [];
   for (const task of course.tasks) problems.push(...(await taskPageProblems(course, task)));

@@ -15,7 +15,14 @@ t.test('the index lists every task of the manifest with its page and test file',
   t.equal(await writeTaskIndex(course), true);
   t.equal(await readFile(join(course.root, INDEX_PAGE), 'utf8'), text);
   t.equal(await writeTaskIndex(course), false, 'already current');
-  await rm(join(course.root, 'docs/tasks/01-double.md'));
+  t.same(await docsProblems(course), [], 'the index is current and every page says what the manifest says');
+  const page = join(course.root, 'docs/tasks/01-double.md');
+  await writeFile(page, (await readFile(page, 'utf8')).replace('about 5 minutes', 'about 9 minutes').replace('- practise', '- rest'));
+  t.same(await docsProblems(course), [
+    'task 01: the learning objectives of docs/tasks/01-double.md are not the manifest\'s ("practise")',
+    'task 01: docs/tasks/01-double.md must say "**Time:** about 5 minutes", as the manifest does',
+  ], 'a page out of step with the manifest is named, as course check and docs --check report it');
+  await rm(page);
   t.same(await docsProblems(course), ['task 01 has no page: docs/tasks/01-double.md is missing']);
 });
 

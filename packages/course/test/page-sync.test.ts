@@ -62,6 +62,7 @@ t.test('pageFacts reads the objectives and the time', async (t) => {
 t.test('the problems of a course whose pages are out of step', async (t) => {
   const course = await makeFixture(t);
   await writeFile(join(course.root, 'packages/demo/test/task-00-add.test.ts'), "import t from 'tap';\nt.throws(() => add(), { code: 'ERR_ADD', message: /needs two numbers/ });\n");
+  await writeFile(join(course.root, 'docs/tasks/00-add.md'), '# Task 00\n\n## Goal\n\nAdd.\n');
   await writeFile(join(course.root, 'docs/tasks/01-double.md'), '# Task 01\n\n**Time:** about 5 minutes\n\n## Learning objectives\n\n- practise\n');
   await writeFile(join(course.root, 'docs/tasks/02-greet.md'), '# Task 02\n\n**Time:** about 9 minutes\n\n## Learning objectives\n\n- play\n');
   await writeFile(join(course.root, 'packages/demo/test/task-02-greet.test.ts'), "t.equal(error.message, 'Hello, Ada!');\nt.ok(response.headers['x-greeting']);\n");
