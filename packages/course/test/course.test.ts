@@ -5,7 +5,7 @@ import { affectedPackages, defaultCourse, dependencyClosure, packageGraph, repoR
 import { courseFiles, isMarkable, markedSources } from '../src/files.ts';
 import { tasks } from '../src/manifest.ts';
 import { TEST_NODE_FLAGS, runTasks } from '../src/runner.ts';
-import { fixtureTasks, makeFixture, writeFiles } from './fixtures/course.ts';
+import { SLOW, fixtureTasks, makeFixture, started, writeFiles } from './fixtures/course.ts';
 
 t.test('the default course is this repository and its manifest', async (t) => {
   const course = defaultCourse();
@@ -55,10 +55,12 @@ t.test('course files: what git lists, or a walk that skips installs and caches',
 });
 
 t.test('a run stopped by its signal fails the tasks it did not finish', async (t) => {
-  const course = await makeFixture(t, { files: { 'packages/demo/test/task-00-add.test.ts': "import t from 'tap';\nt.test('slow', async (t) => { await new Promise((r) => setTimeout(r, 20000)); t.pass(); });\n" } });
+  const course = await makeFixture(t, { files: { 'packages/demo/test/task-00-add.test.ts': SLOW } });
   const stop = new AbortController();
-  setTimeout(() => stop.abort(), 1500);
-  const [result] = await runTasks(course.root, [fixtureTasks[0]!], { signal: stop.signal, timeout: 60 });
+  const run = runTasks(course.root, [fixtureTasks[0]!], { signal: stop.signal, timeout: 60 });
+  await started(course.root);
+  stop.abort();
+  const [result] = await run;
   t.match(result, { status: 'fail', message: /stopped before its tests ran|was killed by SIGTERM/ });
 });
 
