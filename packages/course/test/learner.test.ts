@@ -6,7 +6,7 @@ import type { Course } from '../src/course.ts';
 import { hint, list, passes, progressBar, verify, watch } from '../src/learner.ts';
 import type { TaskResult } from '../src/runner.ts';
 import { createWorkspace } from '../src/workspace.ts';
-import { GREET_STUB, fixtureTasks, linkTools, makeFixture, recorder } from './fixtures/course.ts';
+import { GREET_STUB, fixtureTasks, linkTools, makeFixture, recorder, until } from './fixtures/course.ts';
 
 /** A learner workspace of the fixture course, installed. */
 async function workspace(t: Parameters<typeof makeFixture>[0]): Promise<Course> {
@@ -109,6 +109,37 @@ t.test('verify points at the first task to do, and moves on as tasks are solved'
   t.match(io.err(), /running the tests of 3 tasks/);
 });
 
+/**
+ * The watcher's quiet-time timer, in the test's hands: `setTimeout` calls with `delay`
+ * (a delay nothing else uses) are kept instead of scheduled, and `fire()` runs the one
+ * still pending, so no run depends on how fast a busy machine delivers file events.
+ */
+function heldTimers(t: { teardown(fn: () => unknown): void }): { delay: number; pending: () => number; fire: () => void } {
+  const delay = 86_400_017;
+  const { setTimeout: realSet, clearTimeout: realClear } = globalThis;
+  const live = new Map<object, () => void>();
+  globalThis.setTimeout = ((fn: (...args: unknown[]) => void, ms?: number, ...args: unknown[]) => {
+    if (ms !== delay) return realSet(fn, ms, ...args);
+    const handle = {};
+    live.set(handle, () => fn(...args));
+    return handle;
+  }) as typeof setTimeout;
+  globalThis.clearTimeout = ((handle?: object) => {
+    if (handle === undefined || !live.delete(handle)) realClear(handle as NodeJS.Timeout);
+  }) as typeof clearTimeout;
+  t.teardown(() => Object.assign(globalThis, { setTimeout: realSet, clearTimeout: realClear }));
+  return {
+    delay,
+    pending: () => live.size,
+    fire: () => {
+      const [[handle, run] = []] = live;
+      if (handle === undefined || run === undefined) throw new Error('no quiet-time timer is pending');
+      live.delete(handle);
+      run();
+    },
+  };
+}
+
 t.test('watch runs the current task, again on every change, and stops on abort', async (t) => {
   const course = await workspace(t);
   const io = recorder();
@@ -116,9 +147,11 @@ t.test('watch runs the current task, again on every change, and stops on abort',
   const runs: (TaskResult | null)[] = [];
   let ran: () => void = () => {};
   const next = (): Promise<void> => new Promise((resolve) => (ran = resolve));
+  const timers = heldTimers(t);
+  const changeSeen = () => until(() => timers.pending() > 0);
   let first = next();
   const watching = watch(course, io, stop.signal, {
-    debounce: 50,
+    debounce: timers.delay,
     onRun: (failing) => {
       runs.push(failing);
       ran();
@@ -133,6 +166,9 @@ t.test('watch runs the current task, again on every change, and stops on abort',
   await mkdir(join(course.root, 'packages/demo/dist')); // build output does not count either
   await writeFile(join(course.root, 'packages/demo/package.json.bak'), 'a change in the package folder');
   await solve(course, 'packages/demo/src/math.ts', "throw new Error('task 00 is not done yet: write add');", 'return a + b + state.offset;');
+  await changeSeen();
+  t.equal(timers.pending(), 1, 'each change restarts the quiet time: one timer is pending, not one per change');
+  timers.fire();
   await first;
   t.equal(runs[1]?.task.id, 1, 'the next task after a change');
   t.equal(runs.length, 2, 'changes close together make one run');
@@ -140,8 +176,11 @@ t.test('watch runs the current task, again on every change, and stops on abort',
   // a change while the tests run: one more run once this one ends
   const twoMore = new Promise<void>((resolve) => (ran = () => runs.length === 4 && resolve()));
   await writeFile(join(course.root, 'packages/demo/src/notes.ts'), '// first\n');
-  await new Promise((resolve) => setTimeout(resolve, 400));
+  await changeSeen();
+  timers.fire(); // the third run starts now; the next change comes while it runs
   await writeFile(join(course.root, 'packages/demo/src/notes.ts'), '// second\n');
+  await changeSeen();
+  timers.fire();
   await twoMore;
   t.equal(runs.length, 4);
 
