@@ -38,7 +38,6 @@ const limits = { requestTimeoutMs: 600, headersTimeoutMs: 300, keepAliveTimeoutM
 
 t.test('a client that dribbles its body is cut off at the request timeout with 408, and it is logged', async (t) => {
   const { lines, port } = await listeningApp(t, limits);
-  const started = Date.now();
   let sent = 0;
   const answer = await rawExchange(port, (write) => {
     write('POST /users HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 1000\r\n\r\n');
@@ -49,11 +48,10 @@ t.test('a client that dribbles its body is cut off at the request timeout with 4
     }, 100);
     t.teardown(() => clearInterval(timer));
   });
-  const elapsed = Date.now() - started;
   t.match(answer, /^HTTP\/1\.1 408 Request Timeout\r\n/);
   t.match(answer, /"message":"the request did not arrive in time"/);
+  // the body would have been whole after 1000 bytes (100 s): cut off before, so the limit did it, however busy the machine
   t.ok(sent < 1000, `cut off after ${sent} of 1000 bytes`);
-  t.ok(elapsed < 10_000, `within the limit and the check interval (${elapsed} ms)`);
   t.ok(lines.some((line) => line.level === 40 && line.statusCode === 408 && String(line.msg).startsWith('client cut off')), 'logged as a warning');
 });
 

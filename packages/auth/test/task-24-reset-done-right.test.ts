@@ -1,18 +1,24 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import t from 'tap';
 import { Auth, InvalidResetTokenError } from '@hallpass/auth';
-import type { DB } from '@hallpass/db';
+import { withConnection, type DB } from '@hallpass/db';
 import { testDB } from '@hallpass/db/testing';
 
 /**
- * Runs `uses` while the user's row is locked for a moment, on PostgreSQL. There the
+ * Runs `uses` while the user's row is locked, on PostgreSQL. There the
  * uses of a token really run at once, and whether two of them read it before either
  * writes would be a matter of timing: with the row locked, each read goes through
  * and each write waits for the lock, so every use starts before any can finish.
+ * The lock is let go once every use has ended or waits for it (or as many wait as the
+ * pool has connections for): an event, not a length of time, so a busy machine cannot
+ * let it go early.
  * (PGlite serves one statement at a time; the uses interleave between statements.)
  */
-async function withRowHeld<T>(db: DB, userId: number, uses: () => Promise<T>): Promise<T> {
-  if (db.backend !== 'postgres') return uses();
+async function withRowHeld<T>(db: DB, userId: number, uses: () => Array<Promise<T>>): Promise<Array<PromiseSettledResult<T>>> {
+  if (db.backend !== 'postgres') return Promise.allSettled(uses());
+  const { rows } = await db.knex.raw<{ rows: { name: string }[] }>('select current_database() as name');
+  const database = rows[0]!.name;
+  const poolMax = (db.knex.client as { pool?: { max?: number } }).pool?.max ?? 10;
   let release = (): void => {};
   const released = new Promise<void>((resolve) => (release = resolve));
   let held = (): void => {};
@@ -23,9 +29,18 @@ async function withRowHeld<T>(db: DB, userId: number, uses: () => Promise<T>): P
     await released;
   });
   await Promise.race([locked, holder]);
-  const running = uses();
-  // long enough for every use to have read and to wait on the lock; a use that finishes first ends the wait
-  await Promise.race([sleep(500), running.catch(() => undefined)]);
+  const started = uses();
+  let ended = 0;
+  for (const use of started) void use.then(() => ended++, () => ended++);
+  const running = Promise.allSettled(started);
+  // watched on a connection of its own: the pool's are the holder's and the waiting uses'
+  await withConnection({ connection: process.env.DATABASE_URL }, async (admin) => {
+    const waiting = async (): Promise<number> => {
+      const result = await admin.raw<{ rows: { n: number }[] }>("select count(*)::int as n from pg_stat_activity where datname = ? and wait_event_type = 'Lock'", [database]);
+      return result.rows[0]!.n;
+    };
+    for (let n = await waiting(); ended + n < started.length && n < poolMax - 1; n = await waiting()) await sleep(10);
+  });
   release();
   await holder;
   return running;
@@ -37,7 +52,7 @@ t.test('10 concurrent uses of one reset token: exactly one succeeds', async (t) 
   const bob = await auth.registerUser('bob@example.com', 'MyPwdOfBob');
   const token = await auth.getResetPasswordToken('bob@example.com');
   const passwords = Array.from({ length: 10 }, (_, i) => `Attempt${i}`);
-  const results = await withRowHeld(db, bob.id, () => Promise.allSettled(passwords.map((password) => auth.updatePassword(token, password))));
+  const results = await withRowHeld(db, bob.id, () => passwords.map((password) => auth.updatePassword(token, password)));
   const won = passwords.filter((_, i) => results[i]!.status === 'fulfilled');
   t.equal(won.length, 1, `exactly one use succeeds (succeeded: ${won.join(', ')})`);
   for (const [i, result] of results.entries()) {

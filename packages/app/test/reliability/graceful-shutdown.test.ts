@@ -1,4 +1,4 @@
-/** SIGTERM with requests in flight: every accepted request is answered, then the process exits 0 within the drain limit. */
+/** SIGTERM with requests in flight: every accepted request is answered, then the process exits 0 before the drain limit. */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { connect } from 'node:net';
@@ -38,29 +38,27 @@ if (postgresUrl === undefined) t.test(skipReason, { skip: skipReason }, () => {}
 else
   t.test('requests in flight at SIGTERM all get their answer; exit 0 within SHUTDOWN_TIMEOUT_MS', async (t) => {
     const url = await postgresDatabase(t);
-    const drainLimitMs = 30_000;
+    // Generous, for a busy machine: running out of it would show as exit status 1.
+    const drainLimitMs = 120_000;
     // bcrypt at cost 10 keeps each sign-up busy long enough to be in flight at the signal.
     const { child, log, until, base } = await startServer(t, { DATABASE_URL: url, BCRYPT_COST: '10', SHUTDOWN_TIMEOUT_MS: String(drainLimitMs) });
 
     const inFlight = 8;
     const answers: Array<Promise<Answer>> = Array.from({ length: inFlight }, (_, i) =>
-      call(base, 'POST', '/users', { email: `user${i}@example.com`, password: 'pw-12345' }, undefined, drainLimitMs),
+      call(base, 'POST', '/users', { email: `user${i}@example.com`, password: 'pw-12345' }),
     );
     // Every request has reached a handler (the server logs each as it arrives) before the signal.
     await until((output) => (output.match(/"incoming request"/g) ?? []).length >= inFlight);
-    const signalled = Date.now();
     child.kill('SIGTERM');
     const settled = await Promise.allSettled(answers);
     const [code] = (await once(child, 'exit')) as [number | null];
-    const took = Date.now() - signalled;
 
     t.same(
       settled.map((s) => (s.status === 'fulfilled' ? s.value.status : String(s.reason))),
       Array.from({ length: inFlight }, () => 200),
       'every request in flight was answered 200',
     );
-    t.equal(code, 0, 'exit status 0');
-    t.ok(took < drainLimitMs, `stopped ${took} ms after the signal, within the ${drainLimitMs} ms drain limit`);
+    t.equal(code, 0, 'exit status 0: the requests ended before the drain limit (which exits 1)');
     t.match(log.text, /shutting down/);
   });
 
