@@ -70,7 +70,8 @@ async function browserTests(): Promise<void> {
   t.teardown(() => app.close());
   const service = await app.listen({ host: '127.0.0.1', port: 0 });
 
-  const browser = await chromium.launch({ executablePath, headless: true, args: chromiumArgs });
+  // timeout 0: no deadline of Playwright's own (30 s by default) on a start or a step; a busy machine is only slower, tap's timeout bounds a hang
+  const browser = await chromium.launch({ executablePath, headless: true, args: chromiumArgs, timeout: 0 });
   t.teardown(() => browser.close());
 
   t.test('a newcomer walks the whole flow by clicking, and reads every request and answer', async (t) => {
@@ -347,6 +348,7 @@ async function browserTests(): Promise<void> {
 /** A fresh browser window (its own cookie jar) that records where the page sends requests and any CSP violation. */
 async function open(browser: Browser, t: { teardown(fn: () => unknown): void }): Promise<{ context: BrowserContext; page: Page; requested: string[] }> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  context.setDefaultTimeout(0);
   t.teardown(() => context.close());
   await context.addInitScript(
     "window.cspViolations = []; document.addEventListener('securitypolicyviolation', (e) => window.cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));",
