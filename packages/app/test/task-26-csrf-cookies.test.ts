@@ -1,5 +1,6 @@
 import { request as httpRequest } from 'node:http';
-import t from 'tap';
+import t, { type Test } from 'tap';
+import type { LightMyRequestResponse } from 'fastify';
 import { buildApp } from '@hallpass/app';
 import { testDB } from '@hallpass/db/testing';
 import { logIn, signUp, testApp } from './fixtures/app.ts';
@@ -20,18 +21,23 @@ const crossSite = [
   { name: 'the right host over another scheme', headers: { origin: 'https://localhost:80' } },
 ];
 
+/** The refusal the page gives: 403, Fastify's error shape with the code ERR_CROSS_SITE, and a message that says why. */
+function refused(t: Test, response: LightMyRequestResponse, what: string): void {
+  t.equal(response.statusCode, 403, `${what}: 403`);
+  t.match(response.json(), { statusCode: 403, code: 'ERR_CROSS_SITE', error: 'Forbidden', message: /^cross-site request refused: ./ }, `${what}: the refusal's JSON`);
+}
+
 t.test('a cross-site sign-up or login is a 403 JSON error and changes nothing', async (t) => {
   for (const { name, headers } of crossSite) {
     const email = `cs-${crossSite.findIndex((c) => c.name === name)}@example.com`;
     const signup = await app.inject({ method: 'POST', url: '/users', ...form({ email, password: 'b4l0u' }), headers: { ...form({}).headers, ...headers } });
-    t.equal(signup.statusCode, 403, `sign-up with ${name}`);
-    t.match(signup.json(), { message: /cross-site request refused/ }, `sign-up with ${name}`);
+    refused(t, signup, `sign-up with ${name}`);
     const login = await app.inject({ method: 'POST', url: '/sessions', ...form({ email, password: 'b4l0u' }) });
     t.equal(login.statusCode, 401, `no account was created by the refused sign-up (${name})`);
 
     await signUp(app, email, 'b4l0u');
     const crossLogin = await app.inject({ method: 'POST', url: '/sessions', ...form({ email, password: 'b4l0u' }), headers: { ...form({}).headers, ...headers } });
-    t.equal(crossLogin.statusCode, 403, `login with ${name}`);
+    refused(t, crossLogin, `login with ${name}`);
     t.equal(crossLogin.headers['set-cookie'], undefined, `login with ${name} sets no cookie`);
   }
 });
@@ -41,8 +47,7 @@ t.test('a cross-site logout does not end the session', async (t) => {
   const sessionId = await logIn(app, 'victim@example.com', 'b4l0u');
   for (const { name, headers } of crossSite) {
     const response = await app.inject({ method: 'DELETE', url: '/sessions', cookies: { session_id: sessionId }, headers });
-    t.equal(response.statusCode, 403, name);
-    t.match(response.json(), { message: /cross-site request refused/ }, name);
+    refused(t, response, `logout with ${name}`);
   }
   const profile = await app.inject({ method: 'GET', url: '/profile', cookies: { session_id: sessionId } });
   t.equal(profile.statusCode, 200, 'the session still works');
@@ -52,7 +57,7 @@ t.test('a cross-site password reset neither issues nor uses a token', async (t) 
   await signUp(app, 'reset@example.com', 'b4l0u');
   for (const { name, headers } of crossSite) {
     const ask = await app.inject({ method: 'POST', url: '/reset_password', ...form({ email: 'reset@example.com' }), headers: { ...form({}).headers, ...headers } });
-    t.equal(ask.statusCode, 403, `POST /reset_password with ${name}`);
+    refused(t, ask, `POST /reset_password with ${name}`);
   }
   const token = (await app.inject({ method: 'POST', url: '/reset_password', ...form({ email: 'reset@example.com' }) })).json().reset_token as string;
   for (const { name, headers } of crossSite) {
@@ -60,7 +65,7 @@ t.test('a cross-site password reset neither issues nor uses a token', async (t) 
       method: 'PUT', url: '/reset_password', ...form({ email: 'reset@example.com', reset_token: token, new_password: 'h4ck3d' }),
       headers: { ...form({}).headers, ...headers },
     });
-    t.equal(use.statusCode, 403, `PUT /reset_password with ${name}`);
+    refused(t, use, `PUT /reset_password with ${name}`);
   }
   const login = await app.inject({ method: 'POST', url: '/sessions', ...form({ email: 'reset@example.com', password: 'b4l0u' }) });
   t.equal(login.statusCode, 200, 'the old password still works');
@@ -74,6 +79,7 @@ t.test('same-origin requests, requests without either header, and reads are serv
     { name: 'Sec-Fetch-Site: none (typed in the address bar)', headers: { 'sec-fetch-site': 'none' } },
     { name: 'the service\'s own Origin', headers: { origin: 'http://localhost:80' } },
     { name: 'its own Origin in upper case', headers: { origin: 'HTTP://LOCALHOST:80' } },
+    { name: 'its own Origin, with the Host header in another letter case', headers: { host: 'LocalHost:80', origin: 'http://localhost:80' } },
     { name: 'neither header', headers: {} },
   ];
   for (const [index, { name, headers }] of sameOrigin.entries()) {
@@ -112,6 +118,19 @@ t.test('on a listening server, the own origin is the request\'s scheme and Host;
   t.equal(refused.status, 403, `Origin ${other.origin}`);
   t.match(JSON.parse(refused.body), { message: /cross-site request refused/ });
   t.equal((await post(url, '/users', { origin: 'https://auth.example.com.evil.example' }, body(4))).status, 403, 'a look-alike origin');
+  t.equal((await post(url, '/users', { origin: 'HTTPS://Auth.Example.COM' }, body(5))).status, 200, 'the public origin in another letter case');
+  t.equal((await post(url, '/users', { origin: 'http://auth.example.com' }, body(6))).status, 403, 'the public origin\'s host over another scheme');
+});
+
+t.test('behind a trusted proxy (trustProxy), the own origin is the forwarded scheme and host', async (t) => {
+  const proxied = await buildApp({ db: await testDB(t), bcryptCost: 4, server: { trustProxy: '127.0.0.1' } });
+  t.teardown(() => proxied.close());
+  const forwarded = { 'x-forwarded-proto': 'https', 'x-forwarded-host': 'shop.example.net', 'x-forwarded-for': '203.0.113.7' };
+  const signUpWith = (n: number, headers: Record<string, string>) =>
+    proxied.inject({ method: 'POST', url: '/users', ...form({ email: `proxied-${n}@example.com`, password: 'b4l0u' }), headers: { ...form({}).headers, ...forwarded, ...headers } });
+  t.equal((await signUpWith(1, { origin: 'https://shop.example.net' })).statusCode, 200, 'the Origin the browser used: https and the forwarded host');
+  refused(t, await signUpWith(2, { origin: 'http://shop.example.net' }), 'the forwarded host over http');
+  refused(t, await signUpWith(3, { origin: 'http://localhost:80' }), 'the proxy-facing Host and scheme');
 });
 
 t.test('the session cookie: HttpOnly; SameSite=Lax; Path=/ in the course profile', async (t) => {

@@ -1,4 +1,4 @@
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { buildApp } from '@hallpass/app';
 import { testDB } from '@hallpass/db/testing';
 import { logIn, send, signUp, testApp } from './fixtures/app.ts';
@@ -19,12 +19,43 @@ t.test('every answer that carries a token or depends on a session says Cache-Con
     'PUT /reset_password': await send(app, 'PUT', '/reset_password', { email: 'cache@example.com', reset_token: token, new_password: 'n3w-pw' }),
     'DELETE /sessions': await send(app, 'DELETE', '/sessions', undefined, 'form', sessionId),
     'GET /': await send(app, 'GET', '/', undefined),
+    // Answers sent before any route handler runs: bad input, a refused cross-site request, an unknown route.
+    'POST /users without a password (400)': await send(app, 'POST', '/users', { email: 'cache3@example.com' }),
+    'POST /sessions from another site (403)': await app.inject({ method: 'POST', url: '/sessions', payload: { email: 'cache@example.com', password: 'b4l0u' }, headers: { origin: 'https://evil.example' } }),
+    'GET /no-such-route (404)': await send(app, 'GET', '/no-such-route', undefined),
+    'GET /openapi.json': await send(app, 'GET', '/openapi.json', undefined),
   };
   for (const [name, response] of Object.entries(answers)) {
     t.ok(response.statusCode < 500, `${name}: answered ${response.statusCode}`);
     t.equal(response.headers['cache-control'], 'no-store', name);
+    t.ok(response.headers['content-security-policy'], `${name}: a Content-Security-Policy`);
   }
+  t.equal(answers['POST /users without a password (400)'].statusCode, 400);
+  t.equal(answers['POST /sessions from another site (403)'].statusCode, 403);
+  t.equal(answers['GET /no-such-route (404)'].statusCode, 404);
 });
+
+/** The policy the page asks for, directive by directive; production adds `upgrade-insecure-requests`. */
+const coursePolicy: Record<string, string[]> = {
+  'default-src': ["'self'"],
+  'base-uri': ["'none'"],
+  'connect-src': ["'self'"],
+  'font-src': ["'self'", 'data:'],
+  'form-action': ["'self'"],
+  'frame-ancestors': ["'none'"],
+  'img-src': ["'self'", 'data:'],
+  'object-src': ["'none'"],
+  'script-src': ["'self'"],
+  'script-src-attr': ["'none'"],
+  'style-src': ["'self'"],
+};
+
+/** Compares each directive the page names, then the list of directives, so a failure names the directive. */
+function samePolicy(t: Test, header: unknown, expected: Record<string, string[]>): void {
+  const csp = directives(header);
+  for (const [name, values] of Object.entries(expected)) t.same(csp.get(name)?.slice().sort(), values.slice().sort(), `${name} ${values.join(' ')}`);
+  t.same([...csp.keys()].sort(), Object.keys(expected).sort(), 'no other directive');
+}
 
 /** The Content-Security-Policy's directives, by name. */
 function directives(header: unknown): Map<string, string[]> {
@@ -39,6 +70,7 @@ t.test('security headers: a strict Content-Security-Policy, no sniffing, no fram
   t.same(csp.get('object-src'), ["'none'"]);
   t.same(csp.get('frame-ancestors'), ["'none'"], 'no other page may frame the service');
   t.notOk(csp.has('upgrade-insecure-requests'), 'the course profile is plain HTTP: no upgrade');
+  samePolicy(t, response.headers['content-security-policy'], coursePolicy);
   t.equal(response.headers['x-content-type-options'], 'nosniff');
   t.equal(response.headers['x-frame-options'], 'SAMEORIGIN');
   t.equal(response.headers['referrer-policy'], 'no-referrer');
@@ -76,6 +108,7 @@ t.test('in production: no /docs or /openapi.json unless asked for, and sub-reque
   }
   const root = await production.inject({ method: 'GET', url: '/' });
   t.ok(directives(root.headers['content-security-policy']).has('upgrade-insecure-requests'));
+  samePolicy(t, root.headers['content-security-policy'], { ...coursePolicy, 'upgrade-insecure-requests': [] });
 
   const withDocs = await buildApp({ db: await testDB(t), bcryptCost: 4, profile: 'production', security: { docs: true } });
   t.teardown(() => withDocs.close());

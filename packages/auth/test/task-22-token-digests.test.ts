@@ -28,10 +28,31 @@ async function countQueries(db: DB, fn: () => Promise<unknown>): Promise<number>
 
 t.test('hashToken is the SHA-256 digest in hex; isWellFormedToken accepts only lower-case UUID v4', async (t) => {
   t.equal(hashToken('a5e3ac3c-7c47-4c8f-8e6e-3f3b2e0d1c11'), sha256('a5e3ac3c-7c47-4c8f-8e6e-3f3b2e0d1c11'));
+  t.equal(hashToken('x'), '2d711642b726b04401627ca9fbac32f5c8530fb1903cc4db02258717921a4881');
   t.match(hashToken('x'), /^[0-9a-f]{64}$/);
-  t.equal(isWellFormedToken('a5e3ac3c-7c47-4c8f-8e6e-3f3b2e0d1c11'), true);
-  const bad = ['', 'abc', 'A5E3AC3C-7C47-4C8F-8E6E-3F3B2E0D1C11', 'a5e3ac3c-7c47-1c8f-8e6e-3f3b2e0d1c11', ' a5e3ac3c-7c47-4c8f-8e6e-3f3b2e0d1c11', sha256('x'), 42, null];
-  for (const value of bad) t.equal(isWellFormedToken(value), false, `not a token: ${JSON.stringify(value)}`);
+  // Characters outside ASCII: their UTF-8 bytes are hashed (latin1 or UTF-16 bytes give another digest).
+  t.equal(hashToken('jeton-é-€'), sha256('jeton-é-€'), 'the digest of the UTF-8 bytes');
+  const good = ['a5e3ac3c-7c47-4c8f-8e6e-3f3b2e0d1c11', '00000000-0000-4000-9000-000000000000', 'ffffffff-ffff-4fff-bfff-ffffffffffff', 'a5e3ac3c-7c47-4c8f-ae6e-3f3b2e0d1c11'];
+  for (const value of good) t.equal(isWellFormedToken(value), true, `a token: ${value}`);
+  const bad = [
+    '',
+    'abc',
+    'A5E3AC3C-7C47-4C8F-8E6E-3F3B2E0D1C11',
+    'a5e3ac3c-7c47-4C8F-8e6e-3f3b2e0d1c11',
+    'a5e3ac3c-7c47-1c8f-8e6e-3f3b2e0d1c11',
+    'a5e3ac3c-7c47-4c8f-ce6e-3f3b2e0d1c11',
+    'a5e3ac3c-7c47-4c8f-7e6e-3f3b2e0d1c11',
+    ' a5e3ac3c-7c47-4c8f-8e6e-3f3b2e0d1c11',
+    'a5e3ac3c-7c47-4c8f-8e6e-3f3b2e0d1c11 ',
+    'a5e3ac3c-7c47-4c8f-8e6e-3f3b2e0d1c11a',
+    '{a5e3ac3c-7c47-4c8f-8e6e-3f3b2e0d1c11}',
+    'a5e3ac3c7c474c8f8e6e3f3b2e0d1c11',
+    sha256('x'),
+    42,
+    null,
+  ];
+  const reasons = ['empty', 'too short', 'upper case', 'one group in upper case', 'version 1', 'variant c', 'variant 7', 'a space before', 'a space after', 'a character after', 'braces', 'no hyphens', 'a digest', 'a number', 'null'];
+  for (const [index, value] of bad.entries()) t.equal(isWellFormedToken(value), false, `not a token (${reasons[index]}): ${JSON.stringify(value)}`);
 });
 
 t.test('a session id is stored only as its SHA-256 digest, and still works', async (t) => {
@@ -59,6 +80,9 @@ t.test('a reset token is stored only as its SHA-256 digest, and still works once
   await t.rejects(auth.updatePassword(sha256(token), 'Attacker'), InvalidResetTokenError, 'the digest from a stolen table resets nothing');
   await auth.updatePassword(token, 'NewPwdOfBob');
   t.equal(await auth.validLogin('bob@example.com', 'NewPwdOfBob'), true, 'the token itself works');
+  await t.rejects(auth.updatePassword(token, 'Attacker'), InvalidResetTokenError, 'once: a used token resets nothing');
+  t.notOk((await tableDump(db)).includes(sha256(token)), 'the used token\'s digest is no longer stored');
+  t.equal(await auth.validLogin('bob@example.com', 'NewPwdOfBob'), true, 'the password set with the token stays');
 });
 
 t.test('a value that is not a well-formed token is refused before any query', async (t) => {

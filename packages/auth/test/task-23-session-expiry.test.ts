@@ -50,6 +50,8 @@ t.test('by default a session ends 12 hours after it began, however busy', async 
   }
   time.advance(20 * MINUTE);
   t.equal(await auth.getUserFromSessionId(sessionId), null, 'after 12 hours the session has ended');
+  const next = await auth.createSession('bob@example.com');
+  t.equal((await auth.getUserFromSessionId(next))?.id, bob.id, 'logging in again opens a new session: its limits count from its own login');
 });
 
 t.test('the limits are options, in seconds', async (t) => {
@@ -103,7 +105,9 @@ t.test('isSessionExpired and isResetTokenExpired state the rules', async (t) => 
   t.equal(isSessionExpired({ sessionCreatedAt: start, sessionSeenAt: start }, at(60_000), limits), true, 'idle at the limit');
   t.equal(isSessionExpired({ sessionCreatedAt: start, sessionSeenAt: at(590_000) }, at(599_999), limits), false, 'busy, under the absolute limit');
   t.equal(isSessionExpired({ sessionCreatedAt: start, sessionSeenAt: at(590_000) }, at(600_000), limits), true, 'busy, at the absolute limit');
-  t.equal(isSessionExpired({ sessionCreatedAt: null, sessionSeenAt: start }, start, limits), true, 'a session without its times is over');
+  t.equal(isSessionExpired({ sessionCreatedAt: null, sessionSeenAt: start }, start, limits), true, 'a session without its start is over');
+  t.equal(isSessionExpired({ sessionCreatedAt: start, sessionSeenAt: null }, start, limits), true, 'a session without its last use is over');
+  t.equal(isSessionExpired({ sessionCreatedAt: null, sessionSeenAt: null }, start, limits), true, 'a session without either time is over');
   t.equal(isResetTokenExpired({ resetCreatedAt: start }, at(29_999), 30), false, 'a token under its lifetime');
   t.equal(isResetTokenExpired({ resetCreatedAt: start }, at(30_000), 30), true, 'a token at its lifetime');
   t.equal(isResetTokenExpired({ resetCreatedAt: null }, start, 30), true, 'a token without its time is over');

@@ -43,4 +43,35 @@ export default [
     find: 'uuidV4.test(value)',
     replace: '/^[0-9a-f-]{36}$/i.test(value)',
   },
+  // Written apart from the recorded ones above, against the page alone.
+  {
+    name: 'writes its own pattern, which checks the version digit but not the variant digit',
+    file: 'packages/auth/src/tokens.ts',
+    find: 'uuidV4.test(value)',
+    replace: '/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(value)',
+  },
+  {
+    name: 'writes its own pattern without the end anchor (a token with more after it passes)',
+    file: 'packages/auth/src/tokens.ts',
+    find: 'uuidV4.test(value)',
+    replace: '/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}/.test(value)',
+  },
+  {
+    name: 'hashes the token as latin1 bytes, not UTF-8',
+    file: 'packages/auth/src/tokens.ts',
+    find: `.update(token, 'utf8')`,
+    replace: `.update(token, 'latin1')`,
+  },
+  {
+    name: 'takes a session id in any letter case (UUIDs are case-insensitive, so it lower-cases the cookie)',
+    file: 'packages/auth/src/auth.ts',
+    find: '    if (!isWellFormedToken(sessionId)) return null;\n',
+    replace: '    sessionId = sessionId.toLowerCase();\n    if (!isWellFormedToken(sessionId)) return null;\n',
+  },
+  {
+    name: 'rewrites the reset with digests and forgets to clear the token',
+    file: 'packages/auth/src/auth.ts',
+    find: '    await this.#db.updateUser(user.id, { hashedPassword, resetToken: null });\n',
+    replace: '    await this.#db.updateUser(user.id, { hashedPassword });\n',
+  },
 ] satisfies WrongAnswer[];

@@ -49,4 +49,33 @@ export default [
     find: 'await this.#db.updateUser(user.id, { resetToken: hashToken(resetToken), resetCreatedAt: this.#clock() });',
     replace: 'await this.#db.updateUser(user.id, { resetToken: hashToken(resetToken) });',
   },
+  // Written apart from the recorded ones above, against the page alone.
+  {
+    name: 'a session without its last use counts as used at its start',
+    file: 'packages/auth/src/auth.ts',
+    find: `  if (user.sessionCreatedAt === null || user.sessionSeenAt === null) return true;
+  const age = now.getTime() - user.sessionCreatedAt.getTime();
+  const idle = now.getTime() - user.sessionSeenAt.getTime();`,
+    replace: `  if (user.sessionCreatedAt === null) return true;
+  const age = now.getTime() - user.sessionCreatedAt.getTime();
+  const idle = now.getTime() - (user.sessionSeenAt ?? user.sessionCreatedAt).getTime();`,
+  },
+  {
+    name: 'a new login keeps the start of the session it replaces',
+    file: 'packages/auth/src/auth.ts',
+    find: '{ sessionId: hashToken(sessionId), sessionCreatedAt: now, sessionSeenAt: now }',
+    replace: '{ sessionId: hashToken(sessionId), sessionCreatedAt: user.sessionCreatedAt ?? now, sessionSeenAt: now }',
+  },
+  {
+    name: 'records a use with the system clock, not the configured one',
+    file: 'packages/auth/src/auth.ts',
+    find: 'await this.#db.updateUser(user.id, { sessionSeenAt: now });',
+    replace: 'await this.#db.updateUser(user.id, { sessionSeenAt: new Date() });',
+  },
+  {
+    name: "measures a reset token's age against the session's idle limit",
+    file: 'packages/auth/src/auth.ts',
+    find: 'isResetTokenExpired(user, this.#clock(), this.#resetTokenLifetime)',
+    replace: 'isResetTokenExpired(user, this.#clock(), this.#sessionLimits.idle)',
+  },
 ] satisfies WrongAnswer[];

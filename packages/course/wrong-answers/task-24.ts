@@ -35,4 +35,35 @@ export default [
     find: `      .where('reset_created_at', '>', issuedAfter)\n`,
     replace: '',
   },
+  // Written apart from the recorded ones above, against the page alone.
+  {
+    name: 'matches the account by the email column, as stored (letter case counts)',
+    file: 'packages/db/src/db.ts',
+    find: `      const canonical = canonicalOrNull(email);\n      if (canonical === null) return null;\n      query.where('canonical_email', canonical);\n`,
+    replace: `      query.where('email', email);\n`,
+  },
+  {
+    name: 'lower-cases the email instead of taking its canonical form',
+    file: 'packages/db/src/db.ts',
+    find: `      const canonical = canonicalOrNull(email);\n      if (canonical === null) return null;\n      query.where('canonical_email', canonical);\n`,
+    replace: `      query.where('canonical_email', email.toLowerCase());\n`,
+  },
+  {
+    name: 'takes canonicalEmail, which throws for an address no account can have',
+    file: 'packages/db/src/db.ts',
+    find: `      const canonical = canonicalOrNull(email);\n      if (canonical === null) return null;\n`,
+    replace: `      const canonical = canonicalEmail(email);\n`,
+  },
+  {
+    name: 'ends the session but leaves its times and the token\'s time in the row',
+    file: 'packages/db/src/db.ts',
+    find: '.patch({ hashedPassword, resetToken: null, resetCreatedAt: null, sessionId: null, sessionCreatedAt: null, sessionSeenAt: null })',
+    replace: '.patch({ hashedPassword, resetToken: null, sessionId: null })',
+  },
+  {
+    name: 'computes the cutoff with the lifetime in seconds taken as milliseconds',
+    file: 'packages/auth/src/auth.ts',
+    find: 'new Date(this.#clock().getTime() - this.#resetTokenLifetime * 1000)',
+    replace: 'new Date(this.#clock().getTime() - this.#resetTokenLifetime)',
+  },
 ] satisfies WrongAnswer[];

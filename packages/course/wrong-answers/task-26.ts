@@ -40,4 +40,35 @@ export default [
     find: '      app.sessionCookieName = HOST_SESSION_COOKIE;\n',
     replace: '',
   },
+  // Written apart from the recorded ones above, against the page alone.
+  {
+    name: 'lower-cases the Origin but not its own origin (a Host header in upper case is refused)',
+    file: csrf,
+    find: 'return `${request.protocol}://${request.host}`.toLowerCase();',
+    replace: 'return `${request.protocol}://${request.host}`;',
+  },
+  {
+    name: 'compares the public origin with the Origin as sent, letter case and all',
+    file: csrf,
+    find: 'claimed === publicOrigin',
+    replace: 'origin === publicOrigin',
+  },
+  {
+    name: 'builds its own origin with a fixed http scheme',
+    file: csrf,
+    find: 'return `${request.protocol}://${request.host}`.toLowerCase();',
+    replace: 'return `http://${request.host}`.toLowerCase();',
+  },
+  {
+    name: 'reads the Host header itself, so a trusted proxy\'s X-Forwarded-Host is ignored',
+    file: csrf,
+    find: 'return `${request.protocol}://${request.host}`.toLowerCase();',
+    replace: 'return `${request.protocol}://${request.headers.host}`.toLowerCase();',
+  },
+  {
+    name: 'answers the refusal with a message alone, without the code and the error shape',
+    file: csrf,
+    find: `    statusCode: 403,\n    code: 'ERR_CROSS_SITE',\n    error: 'Forbidden',\n`,
+    replace: '',
+  },
 ] satisfies WrongAnswer[];

@@ -33,4 +33,41 @@ export default [
     find: "app.addHook('onSend', async (request, reply) => {",
     replace: "app.addHook('onResponse', async (request, reply) => {",
   },
+  // Written apart from the recorded ones above, against the page alone.
+  {
+    name: 'leaves userId out of the line when there is no user',
+    file,
+    find: '{ audit: event, userId, ip: request.ip,',
+    replace: '{ audit: event, ...(userId === null ? {} : { userId }), ip: request.ip,',
+  },
+  {
+    name: 'logs failures and refusals at level warn',
+    file,
+    find: 'request.log.info(',
+    replace: "request.log[/failed|refused|limited/.test(event) ? 'warn' : 'info'](",
+  },
+  {
+    name: 'takes the client address from X-Forwarded-For itself, trusted or not',
+    file,
+    find: 'ip: request.ip,',
+    replace: "ip: String(request.headers['x-forwarded-for'] ?? request.ip).split(',')[0]?.trim() ?? request.ip,",
+  },
+  {
+    name: "logs the connection's address, which behind a proxy is the proxy's",
+    file,
+    find: 'ip: request.ip,',
+    replace: 'ip: request.socket.remoteAddress,',
+  },
+  {
+    name: 'writes limit on every line, null when there is none',
+    file,
+    find: '...(limit === undefined ? {} : { limit })',
+    replace: 'limit: limit ?? null',
+  },
+  {
+    name: 'writes the event alone as the message',
+    file,
+    find: '`audit: ${event}`',
+    replace: 'event',
+  },
 ] satisfies WrongAnswer[];
