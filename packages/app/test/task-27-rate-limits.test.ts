@@ -75,7 +75,7 @@ t.test('20 parallel wrong passwords from one address: exactly the limit get a 40
 });
 
 t.test('successful logins never count, and a success clears its address\'s failures for the account', async (t) => {
-  const app = await service(t, { loginFailuresPerAccountAddress: 2 });
+  const app = await service(t, { loginFailuresPerAccountAddress: 2, loginFailuresPerAddress: 4 });
   await signUp(app, 'regular@example.com');
   for (let i = 0; i < 10; i += 1) t.equal((await login(app, 'regular@example.com', 'r1ght', A)).status, 200, `login ${i}`);
   const parallel = await Promise.all(Array.from({ length: 2 }, () => login(app, 'regular@example.com', 'r1ght', A)));
@@ -110,12 +110,15 @@ t.test('the ceiling counts consecutive failures: a success clears it', async (t)
   t.same(after, [401, 401, 401, 429], 'three more failures before the ceiling, not one');
 });
 
-t.test('failed logins per client address, across accounts', async (t) => {
+t.test('failed logins per client address, across accounts; the address\'s own successes do not clear them', async (t) => {
   const app = await service(t, { loginFailuresPerAddress: 4 });
+  await signUp(app, 'sprayer@example.com');
   const answers: Answer[] = [];
-  for (let i = 0; i < 6; i += 1) answers.push(await login(app, `spray-${i}@example.com`, 'Winter2026!', A));
-  t.same(answers.map((a) => a.status), [401, 401, 401, 401, 429, 429]);
-  checkTooMany(t, answers[5], 'too many failed logins from this address', 'a password spray');
+  for (let i = 0; i < 3; i += 1) answers.push(await login(app, `spray-${i}@example.com`, 'Winter2026!', A));
+  answers.push(await login(app, 'sprayer@example.com', 'r1ght', A));
+  for (let i = 3; i < 6; i += 1) answers.push(await login(app, `spray-${i}@example.com`, 'Winter2026!', A));
+  t.same(answers.map((a) => a.status), [401, 401, 401, 200, 401, 429, 429], 'the sprayer\'s login into its own account wipes nothing');
+  checkTooMany(t, answers[6], 'too many failed logins from this address', 'a password spray');
   t.equal((await login(app, 'spray-9@example.com', 'x', B)).status, 401, 'another address is not affected');
 });
 
