@@ -1,6 +1,6 @@
 /** Liveness and readiness probes: what a load balancer or an orchestrator sees. */
 import { once } from 'node:events';
-import Fastify from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import t from 'tap';
 import { app, buildApp } from '@hallpass/app';
@@ -99,14 +99,19 @@ t.test('an unreachable REDIS_URL fails the start with a message naming it, and l
   const silent = await fakeRedis(t, () => '');
   const instance = Fastify();
   t.teardown(() => instance.close());
-  await t.rejects(instance.register(redisPlugin, { url: silent.url, connectTimeoutMs: 20 }).ready(), { code: 'ERR_REDIS_UNAVAILABLE', message: /did not answer/ });
+  await t.rejects(async () => {
+    await instance.register(redisPlugin, { url: silent.url, connectTimeoutMs: 20 });
+  }, { code: 'ERR_REDIS_UNAVAILABLE', message: /did not answer/ });
 });
 
 t.test('a check that hangs counts as unavailable after its time limit', async (t) => {
   const instance = Fastify({ ajv: ajvOptions });
   t.teardown(() => instance.close());
   // A database whose query never ends, and no Redis.
-  await instance.register(fp(async (a) => a.decorate('db', { knex: { raw: () => new Promise(() => {}) } }), { name: 'hallpass-db' }));
+  const hangingDb = { knex: { raw: () => new Promise<never>(() => {}) } } as unknown as FastifyInstance['db'];
+  await instance.register(fp(async (a) => {
+    a.decorate('db', hangingDb);
+  }, { name: 'hallpass-db' }));
   await instance.register(redisPlugin, {});
   await instance.register(health, { checkTimeoutMs: 10 });
   const response = await instance.inject('/readyz');
