@@ -3,9 +3,11 @@ import { Socket } from 'node:net';
 import t, { type Test } from 'tap';
 import { buildApp, type AppOptions } from '@hallpass/app';
 import { testDB } from '@hallpass/db/testing';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
 import type { RateLimits } from '../src/config.ts';
-import { accountKey, addressKey } from '../src/plugins/rate-limits.ts';
+import rateLimitsPlugin, { accountKey, addressKey } from '../src/plugins/rate-limits.ts';
+import redisPlugin from '../src/plugins/redis.ts';
 
 type Security = NonNullable<AppOptions['security']>;
 
@@ -144,7 +146,7 @@ t.test('an IPv6 client counts by its /64, an IPv4 client written as IPv6 by its 
   t.equal((await login(app, 'mapped@example.com', 'r1ght', '203.0.113.78')).status, 200, 'the next IPv4 address is another client');
 });
 
-t.test('reset requests per account and per address; the counts are never evicted', async (t) => {
+t.test('reset requests per account and per address', async (t) => {
   const app = await service(t, { resetRequestsPerAccount: 2, resetRequestsPerAddress: 3 });
   await signUp(app, 'reset@example.com');
   await signUp(app, 'other@example.com');
@@ -161,13 +163,19 @@ t.test('reset requests per account and per address; the counts are never evicted
 });
 
 t.test('5,000 reset requests for other emails do not reset the victim\'s count', async (t) => {
-  const app = await service(t, { resetRequestsPerAccount: 2, resetRequestsPerAddress: 0 });
-  await signUp(app, 'victim@example.com');
+  // The plugin alone, before a stand-in for the route: thousands of requests take seconds, not minutes.
+  const app = Fastify({ trustProxy: '127.0.0.1' });
+  t.teardown(() => app.close());
+  for (const name of ['hallpass-auth', 'hallpass-cookies']) await app.register(fp(async () => {}, { name }));
+  await app.register(redisPlugin, {});
+  await app.register(rateLimitsPlugin, { limits: { resetRequestsPerAccount: 2, resetRequestsPerAddress: 0 } });
+  app.post('/reset_password', async () => ({ message: 'a stand-in for the route' }));
   for (let i = 0; i < 2; i += 1) t.equal((await send(app, 'POST', '/reset_password', { email: 'victim@example.com' }, A)).status, 200);
   checkTooMany(t, await send(app, 'POST', '/reset_password', { email: 'victim@example.com' }, A), 'too many reset requests for this account', 'the victim\'s limit is reached');
   // A store that drops its least recently used keys to stay small (5,000 in @fastify/rate-limit's) would forget the victim here.
-  for (let batch = 0; batch < 100; batch += 1) {
-    await Promise.all(Array.from({ length: 50 }, (_, i) => send(app, 'POST', '/reset_password', { email: `filler-${batch}-${i}@example.com` }, A)));
+  for (let batch = 0; batch < 50; batch += 1) {
+    const answers = await Promise.all(Array.from({ length: 100 }, (_, i) => send(app, 'POST', '/reset_password', { email: `filler-${batch}-${i}@example.com` }, A)));
+    if (answers.some((answer) => answer.status !== 200)) t.fail(`batch ${batch}: every other email is served`);
   }
   checkTooMany(t, await send(app, 'POST', '/reset_password', { email: 'victim@example.com' }, A), 'too many reset requests for this account', 'after 5,000 other emails, the victim is still limited');
 });
@@ -228,6 +236,7 @@ t.test('addressKey: IPv4 as it is, IPv6 by its /64 in one spelling, IPv4-mapped 
     ['::', '0:0:0:0::/64'],
     ['fe80::1%eth0', 'fe80:0:0:0::/64'],
     ['64:ff9b::203.0.113.9', '64:ff9b:0:0::/64'],
+    ['unknown', 'unknown'],
   ];
   for (const [ip, key] of cases) t.equal(addressKey(ip), key, ip);
 });

@@ -28,7 +28,7 @@ export function addressKey(ip: string): string {
   // A zone (`fe80::1%eth0`) names the interface the packet came in by, not the client.
   const address = ip.replace(/%.*$/, '');
   if (isIPv4(address)) return address;
-  /* c8 ignore next - request.ip is always an address: the socket's, or the one a trusted proxy's header names (proxy-addr checks it) */
+  // Not an address at all (a trusted proxy that forwards junk): counted as it is.
   if (!isIPv6(address)) return ip;
   const groups = ipv6Groups(address);
   if (groups.slice(0, 5).every((group) => group === 0) && groups[5] === 0xffff) {
