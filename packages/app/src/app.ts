@@ -12,6 +12,7 @@ import errors from './plugins/errors.ts';
 import headers from './plugins/headers.ts';
 import mail from './plugins/mail.ts';
 import rateLimits from './plugins/rate-limits.ts';
+import redis from './plugins/redis.ts';
 import health from './plugins/health.ts';
 import requestId from './plugins/request-id.ts';
 import swagger from './plugins/swagger.ts';
@@ -35,16 +36,14 @@ export interface AppOptions {
   // Security track (tasks 26–29): each setting defaults to the course profile's.
   /** `production` (NODE_ENV=production): the `__Host-` `Secure` session cookie, HTTPS-only sub-requests, no /docs and NIST's password policy by default. */
   profile?: 'course' | 'production' | undefined;
-  /** CSRF origin, rate limits, Redis, /docs, session and reset-token expiry, password policy: what `loadConfig` reads from the environment. Tests set only what they need. */
+  /** CSRF origin, rate limits, Redis (`redisUrl`: the rate-limit counts, which `/readyz` then checks), /docs, session and reset-token expiry, password policy: what `loadConfig` reads from the environment. Tests set only what they need. */
   security?:
     | (Partial<Omit<SecuritySettings, 'rateLimits' | 'expiry'>> & { rateLimits?: Partial<RateLimits>; expiry?: Partial<Expiry>; redisPrefix?: string })
     | undefined;
-  /** Where the expiry checks read the time; the system clock when absent. Tests pass a clock they move by hand. */
+  /** Where the expiry checks (and the readiness cache) read the time; the system clock when absent. Tests pass a clock they move by hand. */
   clock?: (() => Date) | undefined;
   /** Fastify's server options (timeouts, the `http` server's settings), from `serverOptions(config)` in the server. */
   server?: FastifyHttpOptions<Server>;
-  /** A Redis server that readiness (`/readyz`) checks; off when absent. Rate limits use `security.redisUrl` (the server passes REDIS_URL to both). */
-  redisUrl?: string | undefined;
   /** The mail server (`SMTP_URL`) and sender (`MAIL_FROM`) of the production profile's reset mails; their links use `security.publicOrigin`. */
   mail?: { smtpUrl?: string | undefined; from?: string | undefined } | undefined;
 }
@@ -63,14 +62,16 @@ export async function app(instance: FastifyInstance, options: AppOptions): Promi
   await instance.register(auth, { bcryptCost: options.bcryptCost, expiry: security.expiry, clock: options.clock, passwordPolicy });
   await instance.register(errors);
   await instance.register(requestId);
-  await instance.register(health, { redisUrl: options.redisUrl });
+  // One Redis client (REDIS_URL) for the rate limits and /readyz; connected here, or the start fails.
+  await instance.register(redis, { url: security.redisUrl });
+  await instance.register(health, { clock: options.clock });
   await instance.register(body);
   // Security (tasks 26–29): headers and the CSRF check first, so a refused request costs nothing.
   await instance.register(headers, { profile: options.profile });
   await instance.register(cookies, { profile: options.profile });
   await instance.register(csrf, { publicOrigin: security.publicOrigin });
   await instance.register(audit);
-  await instance.register(rateLimits, { limits: security.rateLimits, redisUrl: security.redisUrl, redisPrefix: security.redisPrefix });
+  await instance.register(rateLimits, { limits: security.rateLimits, redisPrefix: security.redisPrefix });
   await instance.register(swagger, { docs: security.docs ?? options.profile !== 'production' });
   await instance.register(tryPage, { profile: options.profile ?? 'course' });
   await instance.register(mail, { ...options.mail, publicOrigin: security.publicOrigin });

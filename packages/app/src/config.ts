@@ -153,10 +153,13 @@ export const settings = {
   dbPoolMax: integer('DB_POOL_MAX', 10, 1, 1_000, 'PostgreSQL connections per instance (the embedded database always uses one)'),
   // The security track's HTTP settings (tasks 26–29), gathered in `Config.security` below.
   publicOrigin: origin('PUBLIC_ORIGIN', 'the origin browsers reach the service at behind a proxy (e.g. `https://auth.example.com`); the CSRF check accepts it besides the request\'s own'),
-  rateLimitLoginAccount: integer('RATE_LIMIT_LOGIN_ACCOUNT', 10, 0, 999_999_999, 'failed logins (wrong current passwords at `PUT /password` included; failed reset-token uses counted apart) per account per 15 minutes; `0` turns the limit off'),
-  rateLimitLoginAddress: integer('RATE_LIMIT_LOGIN_ADDRESS', 100, 0, 999_999_999, 'failed logins per client address per 15 minutes; `0` turns the limit off'),
-  rateLimitResetAccount: integer('RATE_LIMIT_RESET_ACCOUNT', 5, 0, 999_999_999, 'reset-token requests per account per hour; `0` turns the limit off'),
-  rateLimitSignupAddress: integer('RATE_LIMIT_SIGNUP_ADDRESS', 100, 0, 999_999_999, 'sign-ups per client address per 15 minutes; `0` turns the limit off'),
+  rateLimitLoginAccountAddress: integer('RATE_LIMIT_LOGIN_ACCOUNT_ADDRESS', 10, 0, 999_999_999, 'failed logins for one account from one client address (an IPv6 client\'s /64) per 15 minutes (wrong current passwords at `PUT /password` included; failed reset-token uses counted apart, with the same limits); a success from that address clears them; `0` turns the limit off'),
+  rateLimitLoginAccount: integer('RATE_LIMIT_LOGIN_ACCOUNT', 100, 0, 999_999_999, 'consecutive failed logins for one account from all addresses together, within 15 minutes: the ceiling for attacks spread over many addresses (NIST: at most 100); any success clears it; `0` turns the limit off'),
+  rateLimitLoginAddress: integer('RATE_LIMIT_LOGIN_ADDRESS', 100, 0, 999_999_999, 'failed logins from one client address (an IPv6 client\'s /64) for all accounts together per 15 minutes; successes never clear it; `0` turns the limit off'),
+  rateLimitResetAccount: integer('RATE_LIMIT_RESET_ACCOUNT', 5, 0, 999_999_999, 'reset-token requests for one account per hour; `0` turns the limit off'),
+  rateLimitResetAddress: integer('RATE_LIMIT_RESET_ADDRESS', 50, 0, 999_999_999, 'reset-token requests from one client address (an IPv6 client\'s /64) per hour; `0` turns the limit off'),
+  rateLimitSignupAddress: integer('RATE_LIMIT_SIGNUP_ADDRESS', 100, 0, 999_999_999, 'sign-ups from one client address (an IPv6 client\'s /64) per 15 minutes; `0` turns the limit off'),
+  rateLimitMemoryKeys: integer('RATE_LIMIT_MEMORY_KEYS', 100_000, 1, 100_000_000, 'without `REDIS_URL`: the most counts kept in memory at once (about 300 bytes each); a request that needs a new one when all are in use is answered 503, never by forgetting a live count'),
   apiDocs: onOff('API_DOCS', 'serve `/docs` and `/openapi.json`: on by default in the course profile, off in production'),
   // The password policy (task 30), in `Config.security.passwordPolicy`: the `Auth` option of the same name.
   passwordPolicy: byProfile('PASSWORD_POLICY', passwordPolicies, 'rule for new passwords: `basic` (1 to 72 bytes, the course\'s contract) by default in the course profile, `nist` (at least 15 characters, common ones refused) in production'),
@@ -294,21 +297,30 @@ export function describeDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir'>
 
 /** How many attempts each limit allows in its window; `0` turns a limit off. */
 export interface RateLimits {
-  /** Failed logins for one account per 15 minutes (`RATE_LIMIT_LOGIN_ACCOUNT`, 10). */
+  /** Failed logins for one account from one client address per 15 minutes (`RATE_LIMIT_LOGIN_ACCOUNT_ADDRESS`, 10). */
+  loginFailuresPerAccountAddress: number;
+  /** Consecutive failed logins for one account from every address per 15 minutes (`RATE_LIMIT_LOGIN_ACCOUNT`, 100). */
   loginFailuresPerAccount: number;
   /** Failed logins from one client address per 15 minutes (`RATE_LIMIT_LOGIN_ADDRESS`, 100). */
   loginFailuresPerAddress: number;
   /** Reset-token requests for one account per hour (`RATE_LIMIT_RESET_ACCOUNT`, 5). */
   resetRequestsPerAccount: number;
+  /** Reset-token requests from one client address per hour (`RATE_LIMIT_RESET_ADDRESS`, 50). */
+  resetRequestsPerAddress: number;
   /** Sign-ups from one client address per 15 minutes (`RATE_LIMIT_SIGNUP_ADDRESS`, 100). */
   signUpsPerAddress: number;
+  /** The most counts the in-memory counter holds at once (`RATE_LIMIT_MEMORY_KEYS`, 100 000); not a limit on attempts. */
+  memoryKeys: number;
 }
 
 export const defaultRateLimits: Readonly<RateLimits> = {
+  loginFailuresPerAccountAddress: settings.rateLimitLoginAccountAddress.fallback,
   loginFailuresPerAccount: settings.rateLimitLoginAccount.fallback,
   loginFailuresPerAddress: settings.rateLimitLoginAddress.fallback,
   resetRequestsPerAccount: settings.rateLimitResetAccount.fallback,
+  resetRequestsPerAddress: settings.rateLimitResetAddress.fallback,
   signUpsPerAddress: settings.rateLimitSignupAddress.fallback,
+  memoryKeys: settings.rateLimitMemoryKeys.fallback,
 };
 
 export interface SecuritySettings {
@@ -339,10 +351,13 @@ type SecurityValues = Pick<
   { -readonly [K in keyof Settings]: ValueOf<Settings[K]> },
   | 'publicOrigin'
   | 'redisUrl'
+  | 'rateLimitLoginAccountAddress'
   | 'rateLimitLoginAccount'
   | 'rateLimitLoginAddress'
   | 'rateLimitResetAccount'
+  | 'rateLimitResetAddress'
   | 'rateLimitSignupAddress'
+  | 'rateLimitMemoryKeys'
   | 'apiDocs'
   | 'sessionIdleTimeout'
   | 'sessionAbsoluteTimeout'
@@ -355,10 +370,13 @@ function securityOf(values: SecurityValues, profile: Config['profile']): Securit
     publicOrigin: values.publicOrigin,
     redisUrl: values.redisUrl,
     rateLimits: {
+      loginFailuresPerAccountAddress: values.rateLimitLoginAccountAddress,
       loginFailuresPerAccount: values.rateLimitLoginAccount,
       loginFailuresPerAddress: values.rateLimitLoginAddress,
       resetRequestsPerAccount: values.rateLimitResetAccount,
+      resetRequestsPerAddress: values.rateLimitResetAddress,
       signUpsPerAddress: values.rateLimitSignupAddress,
+      memoryKeys: values.rateLimitMemoryKeys,
     },
     docs: values.apiDocs === undefined ? profile !== 'production' : values.apiDocs === 'on',
     expiry: {

@@ -2,7 +2,7 @@ export { app, buildApp, BODY_LIMIT } from './app.ts';
 export type { AppOptions } from './app.ts';
 export { serverOptions } from './server-options.ts';
 export { requestIdOf, redactPath, REQUEST_ID_HEADER } from './logging.ts';
-export { pingRedis } from './plugins/health.ts';
+export { addressKey } from './plugins/rate-limits.ts';
 export { smtpOptions, MailNotConfiguredError } from './plugins/mail.ts';
 export type { Mail, Mailer, MailPluginOptions } from './plugins/mail.ts';
 export { migrateCommand } from './migrate-command.ts';

@@ -16,7 +16,6 @@ async function start(config: Config) {
     profile: config.profile,
     security: config.security,
     server: serverOptions(config),
-    redisUrl: config.redisUrl,
     mail: { smtpUrl: config.smtpUrl, from: config.mailFrom },
   });
   app.addHook('onClose', () => db.close());

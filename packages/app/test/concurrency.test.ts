@@ -13,7 +13,7 @@ async function listeningService(t: Test): Promise<{ base: string; db: DB }> {
   const db = await testDB(t);
   // Every request here comes from 127.0.0.1 and names one account: the per-address and per-account limits (e.g. 10 failed
   // reset-token uses per account) would answer 429 to a race that is not what this file tests, so they are raised far above it.
-  const rateLimits = { loginFailuresPerAccount: 1_000, loginFailuresPerAddress: 1_000, resetRequestsPerAccount: 1_000, signUpsPerAddress: 1_000 };
+  const rateLimits = { loginFailuresPerAccountAddress: 1_000, loginFailuresPerAccount: 1_000, loginFailuresPerAddress: 1_000, resetRequestsPerAccount: 1_000, resetRequestsPerAddress: 1_000, signUpsPerAddress: 1_000 };
   const app = await buildApp({ db, bcryptCost: 4, security: { rateLimits } });
   t.teardown(() => app.close());
   const base = await app.listen({ host: '127.0.0.1', port: 0 });

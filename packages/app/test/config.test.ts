@@ -6,10 +6,13 @@ const defaultExpiry = { sessionIdleTimeout: 1800, sessionAbsoluteTimeout: 43_200
 const courseSecurity = { publicOrigin: undefined, redisUrl: undefined, rateLimits: defaultRateLimits, docs: true, expiry: defaultExpiry, passwordPolicy: 'basic' };
 const securityDefaults = {
   publicOrigin: undefined,
-  rateLimitLoginAccount: 10,
+  rateLimitLoginAccountAddress: 10,
+  rateLimitLoginAccount: 100,
   rateLimitLoginAddress: 100,
   rateLimitResetAccount: 5,
+  rateLimitResetAddress: 50,
   rateLimitSignupAddress: 100,
+  rateLimitMemoryKeys: 100_000,
   apiDocs: undefined,
   passwordPolicy: undefined,
   ...defaultExpiry,
@@ -194,10 +197,13 @@ t.test('security settings: the CSRF origin, Redis, the rate limits and /docs', a
   const config = loadConfig({
     PUBLIC_ORIGIN: 'https://Auth.Example.com/',
     REDIS_URL: 'rediss://cache:6379/1',
+    RATE_LIMIT_LOGIN_ACCOUNT_ADDRESS: '3',
     RATE_LIMIT_LOGIN_ACCOUNT: '5',
     RATE_LIMIT_LOGIN_ADDRESS: '50',
     RATE_LIMIT_RESET_ACCOUNT: '0',
+    RATE_LIMIT_RESET_ADDRESS: '7',
     RATE_LIMIT_SIGNUP_ADDRESS: '1000',
+    RATE_LIMIT_MEMORY_KEYS: '2000',
     NODE_ENV: 'production',
     API_DOCS: 'on',
     SMTP_URL: mailSettings.SMTP_URL,
@@ -206,7 +212,10 @@ t.test('security settings: the CSRF origin, Redis, the rate limits and /docs', a
   t.same(config.security, {
     publicOrigin: 'https://auth.example.com',
     redisUrl: 'rediss://cache:6379/1',
-    rateLimits: { loginFailuresPerAccount: 5, loginFailuresPerAddress: 50, resetRequestsPerAccount: 0, signUpsPerAddress: 1000 },
+    rateLimits: {
+      loginFailuresPerAccountAddress: 3, loginFailuresPerAccount: 5, loginFailuresPerAddress: 50,
+      resetRequestsPerAccount: 0, resetRequestsPerAddress: 7, signUpsPerAddress: 1000, memoryKeys: 2000,
+    },
     docs: true,
     expiry: defaultExpiry,
     passwordPolicy: 'nist',

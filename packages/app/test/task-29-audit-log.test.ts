@@ -39,7 +39,8 @@ const token = (await send(app, 'POST', '/reset_password', { email: 'audited@exam
 await send(app, 'POST', '/reset_password', { email: 'unknown@example.com' });
 await send(app, 'PUT', '/reset_password', { email: 'audited@example.com', reset_token: 'f'.repeat(36), new_password: newPassword });
 await send(app, 'PUT', '/reset_password', { email: 'audited@example.com', reset_token: token, new_password: newPassword });
-// With the earlier failure, this makes two: the limit.
+// The login and the reset cleared the earlier failure: two new ones reach the limit of two.
+await send(app, 'POST', '/sessions', { email: 'audited@example.com', password: 'Wr0ng-again' });
 await send(app, 'POST', '/sessions', { email: 'audited@example.com', password: 'Wr0ng-again' });
 const limited = await send(app, 'POST', '/sessions', { email: 'audited@example.com', password: 'Wr0ng-again' });
 await app.inject({ method: 'DELETE', url: '/sessions', cookies: { session_id: sessionId }, headers: { origin: 'https://evil.example' } });
@@ -57,6 +58,7 @@ t.test('each security event is one structured line with the user id and the clie
     ['reset.refused', null],
     ['reset.failed', user.id],
     ['reset.used', user.id],
+    ['login.failed', user.id],
     ['login.failed', user.id],
     ['rate_limited', null, 'login-failures-per-account'],
     ['csrf.refused', null],

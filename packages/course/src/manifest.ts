@@ -281,10 +281,11 @@ export const tasks: readonly Task[] = [
     id: 27, slug: 'rate-limits', title: 'Rate limits on logins, resets and sign-ups', package: 'app', original: 'none: the original never limits attempts',
     minutes: 45,
     objectives: [
-      'Limit failed logins per account and per client address',
+      'Limit failed logins per account and address, per account, and per address, so a stranger cannot lock the owner out',
+      'Count an IPv6 client by its /64',
       'Count attempts before they run, so parallel guesses cannot slip through',
       'Answer 429 with Retry-After',
-      'Share the counts between instances through Redis',
+      'Keep every live count: share them through Redis, never evict them',
     ],
     points: 5,
   },

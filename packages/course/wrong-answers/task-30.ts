@@ -154,14 +154,14 @@ export default [
   {
     name: 'wrong current passwords are not counted: a stolen session guesses on without limit',
     file: 'packages/app/src/plugins/rate-limits.ts',
-    find: "      ['PUT /password', { limits: failureLimits('login', sessionAccountKey), failure: 401 }],\n",
+    find: "  ['PUT /password', { what: 'login', failure: 401, account: sessionAccountKey }],\n",
     replace: '',
   },
   {
     name: 'counts wrong current passwords under the email of the body, which PUT /password does not have',
     file: 'packages/app/src/plugins/rate-limits.ts',
-    find: "failureLimits('login', sessionAccountKey)",
-    replace: "failureLimits('login')",
+    find: 'account: sessionAccountKey }',
+    replace: 'account: accountKey }',
   },
   {
     name: 'logs no password.changed line',

@@ -21,6 +21,8 @@ const statusByCode: Readonly<Record<string, Mapping>> = {
   ERR_INVALID_ARGUMENT: { status: 400 },
   // A learner's copy: the route's task is still a stub. Say which one, not "Internal Server Error".
   ERR_TASK_NOT_DONE: { status: 501 },
+  // The rate limits cannot count the request (Redis down, the memory counter full): refused, never let through uncounted.
+  ERR_RATE_LIMITS_UNAVAILABLE: { status: 503 },
   // #region task-07
   ERR_USER_EXISTS: { status: 400, message: 'email already registered', bare: true },
   // #endregion
@@ -61,6 +63,9 @@ export default fp(
       if (mapping !== undefined) {
         const message = mapping.message ?? error.message;
         request.log.info({ code: error.code, statusCode: mapping.status }, message);
+        // An error that knows when to come back (a 503 of the rate limits) says so.
+        const retryAfter = (error as { retryAfterSeconds?: unknown }).retryAfterSeconds;
+        if (typeof retryAfter === 'number') reply.header('retry-after', String(retryAfter));
         if (mapping.bare === true) return reply.status(mapping.status).send({ message });
         return sendError(reply, mapping.status, error.code, message);
       }

@@ -1,16 +1,20 @@
-import { connect as connectTcp, type Socket } from 'node:net';
-import { connect as connectTls } from 'node:tls';
 import fp from 'fastify-plugin';
 import Type from 'typebox';
 
 export interface HealthPluginOptions {
-  /** When set, readiness also needs this Redis server to answer PING. */
-  redisUrl?: string | undefined;
   /** How long one check may take before it counts as failed. */
   checkTimeoutMs?: number | undefined;
+  /** How long one readiness answer is reused: probes from many balancers cost one check per period. */
+  cacheMs?: number | undefined;
+  /** Where the cache reads the time; the system clock when absent. */
+  clock?: (() => Date) | undefined;
 }
 
 type Status = 'ok' | 'unavailable';
+interface Checks {
+  database: Status;
+  redis?: Status;
+}
 
 const checksSchema = Type.Object({ database: Type.String(), redis: Type.Optional(Type.String()) });
 
@@ -18,14 +22,25 @@ const checksSchema = Type.Object({ database: Type.String(), redis: Type.Optional
  * `GET /healthz`: the process is alive and serving (no dependency checked, so a
  * database outage does not get every instance restarted). `GET /readyz`: the
  * instance can do its work — the database, and Redis when configured, answer —
- * else 503, so a load balancer sends traffic elsewhere. Both are left out of
- * rate limits (probes come every few seconds from one address) and out of the
- * OpenAPI document (they are for operators, not clients).
+ * else 503, so a load balancer sends traffic elsewhere. Redis is asked over the
+ * service's own client (`app.redis`), and an answer is reused for a second, so
+ * frequent probes open no connections and cost one check per second. Neither
+ * route is rate-limited or in the OpenAPI document (they are for operators).
  */
 export default fp<HealthPluginOptions>(
   async (app, options) => {
     const timeoutMs = options.checkTimeoutMs ?? 2_000;
-    const probe = { config: { rateLimit: false }, logLevel: 'warn' as const };
+    const cacheMs = options.cacheMs ?? 1_000;
+    const now = () => (options.clock?.() ?? new Date()).getTime();
+    const probe = { logLevel: 'warn' as const };
+    let cached: { at: number; checks: Promise<Checks> } | undefined;
+
+    const runChecks = async (): Promise<Checks> => {
+      const checks: Checks = { database: await check(() => app.db.knex.raw('select 1'), timeoutMs) };
+      const redis = app.redis;
+      if (redis !== undefined) checks.redis = await check(() => redis.ping(), timeoutMs);
+      return checks;
+    };
 
     app.get(
       '/healthz',
@@ -46,13 +61,9 @@ export default fp<HealthPluginOptions>(
         },
       },
       async (request, reply) => {
-        const checks: { database: Status; redis?: Status } = {
-          database: await check(() => app.db.knex.raw('select 1'), timeoutMs),
-        };
-        if (options.redisUrl !== undefined) {
-          const url = options.redisUrl;
-          checks.redis = await check(() => pingRedis(url, timeoutMs), timeoutMs);
-        }
+        // Probes that come within `cacheMs` of a check share its answer (and one in flight).
+        if (cached === undefined || now() - cached.at >= cacheMs) cached = { at: now(), checks: runChecks() };
+        const checks = await cached.checks;
         const down = Object.entries(checks).filter(([, status]) => status !== 'ok').map(([name]) => name);
         if (down.length === 0) return { status: 'ok' as const, checks };
         request.log.warn({ checks }, 'not ready');
@@ -62,7 +73,7 @@ export default fp<HealthPluginOptions>(
       },
     );
   },
-  { name: 'hallpass-health', fastify: '5.x', dependencies: ['hallpass-db'] },
+  { name: 'hallpass-health', fastify: '5.x', dependencies: ['hallpass-db', 'hallpass-redis'] },
 );
 
 /** Runs one check; an error or no answer within the limit is `unavailable`. */
@@ -77,43 +88,4 @@ async function check(run: () => Promise<unknown>, timeoutMs: number): Promise<St
   );
   clearTimeout(timer);
   return outcome;
-}
-
-/**
- * Sends PING (after AUTH when the URL carries credentials) over a connection of
- * its own and resolves when Redis answers PONG. A few lines of the Redis
- * protocol (RESP) rather than a client library for one command.
- */
-export function pingRedis(redisUrl: string, timeoutMs: number): Promise<void> {
-  const url = new URL(redisUrl);
-  /* c8 ignore next 2 - Redis's defaults for a URL that names no host or port; the tests' fake servers need explicit ports */
-  const host = url.hostname.replace(/^\[(.*)\]$/, '$1') || '127.0.0.1';
-  const port = Number(url.port || 6379);
-  const commands: string[][] = [];
-  const password = decodeURIComponent(url.password);
-  if (password !== '') commands.push(url.username === '' ? ['AUTH', password] : ['AUTH', decodeURIComponent(url.username), password]);
-  commands.push(['PING']);
-  const request = commands.map((args) => `*${args.length}\r\n${args.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join('')}`).join('');
-
-  return new Promise<void>((resolve, reject) => {
-    /* c8 ignore next - TLS (rediss://) needs a Redis with a certificate, which the test machines do not run */
-    const socket: Socket = url.protocol === 'rediss:' ? connectTls({ host, port, servername: host }) : connectTcp({ host, port });
-    socket.setTimeout(timeoutMs, () => socket.destroy(new Error('Redis did not answer in time')));
-    // Written at once: the socket holds it until the connection (and TLS handshake) is made.
-    socket.write(request);
-    let replies = '';
-    socket.on('data', (chunk: Buffer) => {
-      replies += chunk.toString('latin1');
-      const lines = replies.split('\r\n').slice(0, -1);
-      const failed = lines.find((line) => line.startsWith('-'));
-      if (failed !== undefined) socket.destroy(new Error(`Redis refused: ${failed.slice(1).split(' ')[0]}`));
-      else if (lines.length >= commands.length) {
-        socket.end();
-        if (lines.at(-1) === '+PONG') resolve();
-        else reject(new Error('Redis did not answer PONG'));
-      }
-    });
-    socket.on('error', reject);
-    socket.on('close', () => reject(new Error('Redis closed the connection')));
-  });
 }

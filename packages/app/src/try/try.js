@@ -15,12 +15,6 @@ const shownHeaders = [
   'retry-after',
   'content-type',
   'cache-control',
-  'ratelimit-limit',
-  'ratelimit-remaining',
-  'ratelimit-reset',
-  'x-ratelimit-limit',
-  'x-ratelimit-remaining',
-  'x-ratelimit-reset',
 ];
 
 const log = document.getElementById('log');
