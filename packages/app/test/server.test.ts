@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { access, mkdtemp, rm } from 'node:fs/promises';
+import { access, chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -115,7 +115,7 @@ t.test('`pnpm start`\'s launcher (bin/start.mjs) runs the same server', async (t
 
 t.test('an address the machine does not have is reported as it is', async (t) => {
   // 192.0.2.1 is TEST-NET-1 (RFC 5737): never assigned to a real interface.
-  const server = startServer(t, { HOST: '192.0.2.1', ...(await ownDatabase(t)) });
+  const server = startServer(t, { HOST: '192.0.2.1', HALLPASS_ALLOW_REMOTE: '1', ...(await ownDatabase(t)) });
   await t.rejects(server.listening, /exited with 1/);
   t.match(server.output(), /hallpass cannot start: Error: listen EADDRNOTAVAIL/);
 });
@@ -125,7 +125,7 @@ t.test('the production profile refuses to start on unsafe settings, naming each 
   await t.rejects(server.listening, /exited with 2/);
   const output = server.output();
   t.match(output, /hallpass cannot start: invalid configuration/);
-  for (const name of ['BCRYPT_COST', 'SMTP_URL', 'MAIL_FROM', 'PUBLIC_ORIGIN', 'DATABASE_URL']) t.match(output, new RegExp(`- ${name}( \\([^)]*\\))? must`), `${name} is named`);
+  for (const name of ['BCRYPT_COST', 'SMTP_URL', 'MAIL_FROM', 'PUBLIC_ORIGIN', 'DATABASE_URL', 'TRUST_PROXY']) t.match(output, new RegExp(`- ${name}( \\([^)]*\\))? must`), `${name} is named`);
   t.notMatch(output, /s3cret/, 'the database password is not printed');
 });
 
@@ -142,7 +142,7 @@ t.test('the production profile starts with its mail settings, mails reset tokens
   });
   const base = await server.listening;
   const post = (path: string, fields: Record<string, string>) =>
-    fetch(`${base}${path}`, { method: 'POST', body: new URLSearchParams(fields), headers: { 'x-forwarded-for': '203.0.113.5' } });
+    fetch(`${base}${path}`, { method: 'POST', body: new URLSearchParams(fields), headers: { 'x-forwarded-for': '203.0.113.5', 'x-forwarded-host': 'auth.example.com' } });
   t.equal((await post('/users', { email: 'prod@example.com', password: 'pr0d-passw0rd-st4g1ng' })).status, 200);
   const answer = await post('/reset_password', { email: 'prod@example.com' });
   t.equal(answer.status, 200);
@@ -151,7 +151,55 @@ t.test('the production profile starts with its mail settings, mails reset tokens
   t.match(mail.text, /https:\/\/auth\.example\.com\/try#email=prod%40example\.com&reset_token=/, 'the mail links to PUBLIC_ORIGIN');
   t.match(server.output(), /"audit":"reset\.requested".*"ip":"203\.0\.113\.5"/, 'the audit line names the client behind the proxy');
   t.match(server.output(), /mail goes through this SMTP server/);
+  const direct = await fetch(`${base}/`);
+  t.equal(direct.status, 421, 'a request naming another host than PUBLIC_ORIGIN\'s is refused');
+  t.equal((await fetch(`${base}/healthz`)).status, 200, 'a probe naming the instance\'s address is answered');
   server.child.kill('SIGTERM');
   const [code] = await once(server.child, 'exit');
   t.equal(code, 0, 'a clean stop');
+});
+
+/** A loopback port nobody listens on: one the system just gave out and took back. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  server.close();
+  await once(server, 'close');
+  return port;
+}
+
+t.test('PostgreSQL unreachable at start: exit status 3 at once, naming DATABASE_URL, without its password', async (t) => {
+  const server = startServer(t, { DATABASE_URL: `postgres://app:s3cret@127.0.0.1:${await closedPort()}/hallpass`, DB_CONNECT_TIMEOUT_MS: '600000' });
+  await t.rejects(server.listening, /exited with 3/);
+  t.match(server.output(), /hallpass cannot start: DATABASE_URL: .*postgres:\/\/app:\*\*\*@127\.0\.0\.1:\d+\/hallpass.*ECONNREFUSED/);
+  t.notMatch(server.output(), /s3cret/);
+});
+
+t.test('Redis unreachable at start: exit status 3, naming REDIS_URL, and the data folder released', async (t) => {
+  const database = await ownDatabase(t);
+  const server = startServer(t, { REDIS_URL: `redis://:s3cret@127.0.0.1:${await closedPort()}`, ...database });
+  // Before, the Redis client's reconnect timer kept the process alive: neither listening nor exiting.
+  await t.rejects(server.listening, /exited with 3/);
+  t.match(server.output(), /hallpass cannot start: REDIS_URL: the Redis server at redis:\/\/:\*\*\*@127\.0\.0\.1:\d+ did not answer/);
+  t.notMatch(server.output(), /s3cret/);
+  /* c8 ignore next - only the embedded database has a lock file */
+  if (database.HALLPASS_DATA_DIR !== undefined) await t.rejects(access(join(database.HALLPASS_DATA_DIR, 'hallpass.lock')), 'the lock was released');
+});
+
+t.test('the course profile on a network address is refused with status 2, naming the setting that allows it', async (t) => {
+  const server = startServer(t, { HOST: '0.0.0.0' });
+  await t.rejects(server.listening, /exited with 2/);
+  t.match(server.output(), /HOST=0\.0\.0\.0 is refused in the course profile.*HALLPASS_ALLOW_REMOTE=1/);
+});
+
+t.test('a data folder others may read or write is refused with status 2', async (t) => {
+  const dataDir = join(await tempDir(t), 'data');
+  await mkdir(dataDir, { mode: 0o700 });
+  await chmod(dataDir, 0o755);
+  const open = startServer(t, { HALLPASS_DATA_DIR: dataDir });
+  await t.rejects(open.listening, /exited with 2/);
+  t.match(open.output(), new RegExp(`HALLPASS_DATA_DIR \\(${dataDir}\\) may be read or written by other users \\(mode 755\\).*chmod 700`));
+  await t.rejects(access(join(dataDir, 'PG_VERSION')), 'nothing was written to it');
 });
