@@ -49,8 +49,6 @@ t.test('each way of naming the trusted proxies is read as Fastify reads it', asy
   const cases: Array<[string, Parameters<typeof requestIdGenerator>[0], string, boolean]> = [
     ['unset', undefined, '127.0.0.1', false],
     ['true: every peer', true, '203.0.113.9', true],
-    ['a hop count', 1, '203.0.113.9', true],
-    ['no hops', 0, '203.0.113.9', false],
     ['a function', (address: string) => address === '10.0.0.1', '10.0.0.1', true],
     ['a list', ['10.0.0.0/8', '::1'], '10.1.2.3', true],
     ['a list, from elsewhere', ['10.0.0.0/8'], '192.0.2.1', false],

@@ -22,7 +22,6 @@ export function requestIdGenerator(trustProxy: FastifyServerOptions['trustProxy'
 function trustedPeer(trustProxy: FastifyServerOptions['trustProxy']): (address: string) => boolean {
   if (trustProxy === undefined || trustProxy === false) return () => false;
   if (trustProxy === true) return () => true;
-  if (typeof trustProxy === 'number') return () => trustProxy > 0;
   if (typeof trustProxy === 'function') return (address) => trustProxy(address, 0);
   const compiled = proxyAddr.compile(typeof trustProxy === 'string' ? trustProxy.split(',').map((entry) => entry.trim()) : trustProxy);
   return (address) => compiled(address, 0);
