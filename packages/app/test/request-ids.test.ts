@@ -46,13 +46,14 @@ t.test('from anyone but a trusted proxy, X-Request-Id is replaced by a new UUID:
 
 t.test('each way of naming the trusted proxies is read as Fastify reads it', async (t) => {
   const id = 'trace-7';
-  const cases: Array<[string, Parameters<typeof requestIdGenerator>[0], string, boolean]> = [
+  const cases: Array<[string, Parameters<typeof requestIdGenerator>[0], string | undefined, boolean]> = [
     ['unset', undefined, '127.0.0.1', false],
     ['true: every peer', true, '203.0.113.9', true],
     ['a function', (address: string) => address === '10.0.0.1', '10.0.0.1', true],
     ['a list', ['10.0.0.0/8', '::1'], '10.1.2.3', true],
     ['a list, from elsewhere', ['10.0.0.0/8'], '192.0.2.1', false],
     ['a comma-separated text', '10.0.0.0/8, 192.0.2.1', '192.0.2.1', true],
+    ['a connection already closed (no address)', '10.0.0.0/8', undefined, false],
   ];
   for (const [name, trustProxy, address, kept] of cases) {
     const given = requestIdGenerator(trustProxy)({ headers: { 'x-request-id': id }, socket: { remoteAddress: address } } as never);

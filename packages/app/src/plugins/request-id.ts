@@ -15,7 +15,7 @@ import { REQUEST_ID_HEADER, requestIdOf } from '../logging.ts';
  */
 export function requestIdGenerator(trustProxy: FastifyServerOptions['trustProxy']): (request: IncomingMessage) => string {
   const trusted = trustedPeer(trustProxy);
-  return (request) => (trusted(request.socket?.remoteAddress ?? '') ? requestIdOf(request) : randomUUID());
+  return (request) => (trusted(request.socket.remoteAddress ?? '') ? requestIdOf(request) : randomUUID());
 }
 
 /** Whether a connection from `address` comes from a trusted proxy, as Fastify reads `trustProxy`. */
