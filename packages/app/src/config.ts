@@ -311,7 +311,7 @@ function databaseWithoutTls(databaseUrl: string, env: NodeJS.ProcessEnv): string
     // A URL too broken to read its host from cannot be shown to be safe.
     return refused(redact(databaseUrl));
   }
-  const host = (typeof parsed.host === 'string' && parsed.host !== '' ? parsed.host : env.PGHOST) || 'localhost';
+  const host = parsed.host || env.PGHOST || 'localhost';
   if (isLocalHost(host)) return undefined;
   const sslmode = typeof parsed.sslmode === 'string' ? parsed.sslmode : parsed.ssl === undefined ? env.PGSSLMODE : undefined;
   // `ssl` is `true` or an object of TLS options when the driver encrypts; `false`, or text such as "false", when it does not.
