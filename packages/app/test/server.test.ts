@@ -1,67 +1,10 @@
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { access, chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { access } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import t from 'tap';
-import { isolatedTarget } from '@hallpass/db/testing';
+import { ownDatabase, startServer, tempDir } from './fixtures/server.ts';
 import { testSmtp } from './fixtures/smtp.ts';
-import { tsLoader } from './fixtures/spawn.ts';
-
-const launcher = fileURLToPath(new URL('../bin/start.mjs', import.meta.url));
-const serverEntry = fileURLToPath(new URL('../src/server.ts', import.meta.url));
-
-/**
- * Starts `src/server.ts` and resolves with its address once it listens. By default
- * the child loads TypeScript with this process's loader (tap's), so its coverage
- * lines up with the other test files'. `via: 'launcher'` goes through
- * `bin/start.mjs` exactly as `pnpm start` does; that child compiles with tsx,
- * whose output differs from tap's, so it records no coverage (tap's process
- * tracker honours _TAPJS_PROCESSINFO_COVERAGE_=0): merged with the other
- * processes' coverage of the same files, it would garble the report.
- */
-function startServer(t: { teardown(fn: () => unknown): void }, env: Record<string, string>, via: 'loader' | 'launcher' = 'loader') {
-  const base: NodeJS.ProcessEnv = { ...process.env, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', DATABASE_URL: '', ...env };
-  if (via === 'launcher') base._TAPJS_PROCESSINFO_COVERAGE_ = '0';
-  const child = spawn(process.execPath, via === 'launcher' ? [launcher] : [...tsLoader(), serverEntry], {
-    env: base,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  t.teardown(() => {
-    if (child.exitCode === null) child.kill('SIGKILL');
-  });
-  let output = '';
-  const listening = new Promise<string>((resolve, reject) => {
-    const read = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-      if (match?.[1]) resolve(match[1]);
-    };
-    child.stdout.on('data', read);
-    child.stderr.on('data', read);
-    child.once('exit', (code) => reject(new Error(`server exited with ${code} before listening:\n${output}`)));
-  });
-  return { child, listening, output: () => output };
-}
-
-async function tempDir(t: { teardown(fn: () => unknown): void }): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'hallpass-server-test-'));
-  t.teardown(() => rm(dir, { recursive: true, force: true }));
-  return dir;
-}
-
-/**
- * A database of the test's own, for tests about something other than the embedded
- * database: PostgreSQL when DATABASE_URL is set (much faster to start than a fresh
- * embedded one), else an embedded database in a temporary folder.
- */
-async function ownDatabase(t: Parameters<typeof isolatedTarget>[0]): Promise<Record<string, string>> {
-  const target = await isolatedTarget(t);
-  /* c8 ignore next - which branch runs depends on DATABASE_URL */
-  return target.connection === undefined ? { HALLPASS_DATA_DIR: target.dataDir ?? '' } : { DATABASE_URL: target.connection };
-}
 
 t.test('the server starts on a fresh data folder, answers GET /, and stops cleanly on SIGTERM', async (t) => {
   const dataDir = join(await tempDir(t), 'data');
@@ -157,49 +100,4 @@ t.test('the production profile starts with its mail settings, mails reset tokens
   server.child.kill('SIGTERM');
   const [code] = await once(server.child, 'exit');
   t.equal(code, 0, 'a clean stop');
-});
-
-/** A loopback port nobody listens on: one the system just gave out and took back. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  await once(server, 'close');
-  return port;
-}
-
-t.test('PostgreSQL unreachable at start: exit status 3 at once, naming DATABASE_URL, without its password', async (t) => {
-  const server = startServer(t, { DATABASE_URL: `postgres://app:s3cret@127.0.0.1:${await closedPort()}/hallpass`, DB_CONNECT_TIMEOUT_MS: '600000' });
-  await t.rejects(server.listening, /exited with 3/);
-  t.match(server.output(), /hallpass cannot start: DATABASE_URL: .*postgres:\/\/app:\*\*\*@127\.0\.0\.1:\d+\/hallpass.*ECONNREFUSED/);
-  t.notMatch(server.output(), /s3cret/);
-});
-
-t.test('Redis unreachable at start: exit status 3, naming REDIS_URL, and the data folder released', async (t) => {
-  const database = await ownDatabase(t);
-  const server = startServer(t, { REDIS_URL: `redis://:s3cret@127.0.0.1:${await closedPort()}`, ...database });
-  // Before, the Redis client's reconnect timer kept the process alive: neither listening nor exiting.
-  await t.rejects(server.listening, /exited with 3/);
-  t.match(server.output(), /hallpass cannot start: REDIS_URL: the Redis server at redis:\/\/:\*\*\*@127\.0\.0\.1:\d+ did not answer/);
-  t.notMatch(server.output(), /s3cret/);
-  /* c8 ignore next - only the embedded database has a lock file */
-  if (database.HALLPASS_DATA_DIR !== undefined) await t.rejects(access(join(database.HALLPASS_DATA_DIR, 'hallpass.lock')), 'the lock was released');
-});
-
-t.test('the course profile on a network address is refused with status 2, naming the setting that allows it', async (t) => {
-  const server = startServer(t, { HOST: '0.0.0.0' });
-  await t.rejects(server.listening, /exited with 2/);
-  t.match(server.output(), /HOST=0\.0\.0\.0 is refused in the course profile.*HALLPASS_ALLOW_REMOTE=1/);
-});
-
-t.test('a data folder others may read or write is refused with status 2', async (t) => {
-  const dataDir = join(await tempDir(t), 'data');
-  await mkdir(dataDir, { mode: 0o700 });
-  await chmod(dataDir, 0o755);
-  const open = startServer(t, { HALLPASS_DATA_DIR: dataDir });
-  await t.rejects(open.listening, /exited with 2/);
-  t.match(open.output(), new RegExp(`HALLPASS_DATA_DIR \\(${dataDir}\\) may be read or written by other users \\(mode 755\\).*chmod 700`));
-  await t.rejects(access(join(dataDir, 'PG_VERSION')), 'nothing was written to it');
 });
