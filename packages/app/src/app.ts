@@ -14,7 +14,8 @@ import mail from './plugins/mail.ts';
 import rateLimits from './plugins/rate-limits.ts';
 import redis from './plugins/redis.ts';
 import health from './plugins/health.ts';
-import requestId from './plugins/request-id.ts';
+import hosts from './plugins/hosts.ts';
+import requestId, { requestIdGenerator } from './plugins/request-id.ts';
 import swagger from './plugins/swagger.ts';
 import password from './routes/password.ts';
 import profile from './routes/profile.ts';
@@ -23,7 +24,7 @@ import root from './routes/root.ts';
 import sessions from './routes/sessions.ts';
 import tryPage from './routes/try.ts';
 import users from './routes/users.ts';
-import { loggerOptions, requestIdOf } from './logging.ts';
+import { loggerOptions } from './logging.ts';
 import { ajvOptions, formatValidationErrors } from './validation.ts';
 
 export interface AppOptions {
@@ -68,6 +69,8 @@ export async function app(instance: FastifyInstance, options: AppOptions): Promi
   await instance.register(body);
   // Security (tasks 26–29): headers and the CSRF check first, so a refused request costs nothing.
   await instance.register(headers, { profile: options.profile });
+  // A request naming a host the service does not serve (DNS rebinding) is refused before the CSRF check, which trusts the host.
+  await instance.register(hosts, { allowedHosts: security.allowedHosts });
   await instance.register(cookies, { profile: options.profile });
   await instance.register(csrf, { publicOrigin: security.publicOrigin });
   await instance.register(audit);
@@ -98,7 +101,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const instance = Fastify({
     ...options.server,
     logger: loggerOptions(options.logger ?? false),
-    genReqId: requestIdOf,
+    genReqId: requestIdGenerator(options.server?.trustProxy),
     bodyLimit: BODY_LIMIT,
     ajv: ajvOptions,
     schemaErrorFormatter: formatValidationErrors,

@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import Type, { type TSchema } from 'typebox';
 import Value from 'typebox/value';
+import { parse as parseConnectionString } from 'pg-connection-string';
 import { DEFAULT_RESET_TOKEN_LIFETIME, DEFAULT_SESSION_ABSOLUTE_TIMEOUT, DEFAULT_SESSION_IDLE_TIMEOUT, passwordPolicies, type PasswordPolicy } from '@hallpass/auth';
 import { HallpassError, redact, type DBOptions } from '@hallpass/db';
 
@@ -83,11 +84,31 @@ function sender(env: string, description: string): Setting<string | undefined> {
   return { env, schema, fallback: undefined, expected: 'an address such as no-reply@example.com or "hallpass <no-reply@example.com>"', description, parse: asText };
 }
 
-/** Off when unset; the addresses of the proxies whose forwarding headers to believe (Fastify's `trustProxy`). */
-function proxies(env: string, description: string): Setting<string | undefined> {
-  const schema = Type.String({ minLength: 1, description });
-  const expected = 'a comma-separated list of proxy addresses and CIDR ranges, such as 10.0.0.0/8 or loopback (also linklocal, uniquelocal)';
-  return { env, schema, fallback: undefined, expected, description, parse: proxyList };
+/**
+ * Off when unset; the addresses of the proxies whose forwarding headers to believe
+ * (Fastify's `trustProxy`), or `false` for `none`: no proxy, said on purpose.
+ */
+function proxies(env: string, description: string): Setting<string | false | undefined> {
+  const schema = Type.Union([Type.String({ minLength: 1 }), Type.Literal(false)], { description });
+  const expected = 'a comma-separated list of proxy addresses and CIDR ranges, such as 10.0.0.0/8 or loopback (also linklocal, uniquelocal), or none';
+  return { env, schema, fallback: undefined, expected, description, parse: (text) => (text.toLowerCase() === 'none' ? false : proxyList(text)) };
+}
+
+/** A yes/no switch, off when unset: `1`, `true`, `yes` or `on` turn it on; `0`, `false`, `no` or `off` leave it off. */
+function flag(env: string, description: string): Setting<boolean> {
+  return { env, schema: Type.Boolean({ description }), fallback: false, expected: '1 (or true, yes, on) or 0 (or false, no, off)', description, parse: asFlag };
+}
+
+const asFlag = (text: string): unknown => {
+  const word = text.toLowerCase();
+  return ['1', 'true', 'yes', 'on'].includes(word) ? true : ['0', 'false', 'no', 'off'].includes(word) ? false : text;
+};
+
+/** Off when unset; host names (or IP addresses) a request's `Host` may name. */
+function hostNames(env: string, description: string): Setting<string[] | undefined> {
+  const schema = Type.Array(Type.String({ pattern: '^([a-z0-9]([a-z0-9-]*[a-z0-9])?)(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$|^\\[[0-9a-f:.]+\\]$' }), { minItems: 1, description });
+  const expected = 'a comma-separated list of host names without a port, such as auth.example.com,www.example.com (an IPv6 address in brackets)';
+  return { env, schema, fallback: undefined, expected, description, parse: (text) => text.split(',').map((entry) => entry.trim().toLowerCase()) };
 }
 
 /** The text when it parses as a URL (`smtp://user@` does not); otherwise nothing the schema accepts. */
@@ -123,7 +144,8 @@ function originOf(text: string): unknown {
 /** The repository's gitignored `.data/` folder. */
 export const defaultDataDir = fileURLToPath(new URL('../../../.data', import.meta.url));
 
-const ONE_DAY = 24 * 60 * 60;
+const ONE_HOUR = 60 * 60;
+const ONE_DAY = 24 * ONE_HOUR;
 const ONE_YEAR = 365 * ONE_DAY;
 
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -136,6 +158,7 @@ const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
 export const settings = {
   host: text('HOST', '127.0.0.1', 'address to listen on; `0.0.0.0` accepts other machines'),
   port: integer('PORT', 5000, 0, 65535, 'port to listen on (`0` picks a free one)'),
+  allowRemote: flag('HALLPASS_ALLOW_REMOTE', 'the course profile may listen on a HOST other machines reach (it hands out reset tokens in its answers: anyone who reaches it can take over any account)'),
   databaseUrl: url('DATABASE_URL', ['postgres', 'postgresql'], 'PostgreSQL server to use instead of the embedded database'),
   dataDir: text('HALLPASS_DATA_DIR', defaultDataDir, 'folder of the embedded database, used when `DATABASE_URL` is unset'),
   redisUrl: url('REDIS_URL', ['redis', 'rediss'], 'Redis server shared by several instances; `/readyz` checks it'),
@@ -161,6 +184,7 @@ export const settings = {
   rateLimitSignupAddress: integer('RATE_LIMIT_SIGNUP_ADDRESS', 100, 0, 999_999_999, 'sign-ups from one client address (an IPv6 client\'s /64) per 15 minutes; `0` turns the limit off'),
   rateLimitMemoryKeys: integer('RATE_LIMIT_MEMORY_KEYS', 100_000, 1, 100_000_000, 'without `REDIS_URL`: the most counts kept in memory at once (about 300 bytes each); a request that needs a new one when all are in use is answered 503, never by forgetting a live count'),
   apiDocs: onOff('API_DOCS', 'serve `/docs` and `/openapi.json`: on by default in the course profile, off in production'),
+  apiDocsInProduction: flag('API_DOCS_IN_PRODUCTION', 'production may serve `/docs` and `/openapi.json` (`API_DOCS=on`): the API is meant to be public'),
   // The password policy (task 30), in `Config.security.passwordPolicy`: the `Auth` option of the same name.
   passwordPolicy: byProfile('PASSWORD_POLICY', passwordPolicies, 'rule for new passwords: `basic` (1 to 72 bytes, the course\'s contract) by default in the course profile, `nist` (at least 15 characters, common ones refused) in production'),
   // Expiry (task 23), in seconds, gathered in `Config.security.expiry`: the `Auth` options of the same names.
@@ -170,7 +194,8 @@ export const settings = {
   // Reset by mail in the production profile (task 31), and the proxy in front of the service.
   smtpUrl: smtpServer('SMTP_URL', 'the mail server that delivers reset tokens in production; `smtps://` is TLS from the start, and a `smtp://` server off this machine must offer STARTTLS'),
   mailFrom: sender('MAIL_FROM', 'the sender of reset mails in production, e.g. `hallpass <no-reply@example.com>`'),
-  trustProxy: proxies('TRUST_PROXY', 'addresses of the proxies in front of the service, whose `X-Forwarded-For`, `-Host` and `-Proto` are believed; off when unset'),
+  trustProxy: proxies('TRUST_PROXY', 'addresses of the proxies in front of the service, whose `X-Forwarded-For`, `-Host`, `-Proto` and `X-Request-Id` are believed; off when unset; `none`: no proxy, on purpose'),
+  allowedHosts: hostNames('ALLOWED_HOSTS', 'the host names a request may name (its `Host`, or a trusted proxy\'s `X-Forwarded-Host`); others get 421. In production, PUBLIC_ORIGIN\'s host when unset'),
 } satisfies Record<string, Setting<unknown>>;
 
 type Settings = typeof settings;
@@ -188,7 +213,7 @@ export type Config = { -readonly [K in keyof Settings]: ValueOf<Settings[K]> } &
  * What the production profile refuses to start with (OWASP ASVS 5.0 V13,
  * configuration), each problem naming its setting.
  */
-const productionRules: ReadonlyArray<(config: Config) => string | undefined> = [
+const productionRules: ReadonlyArray<Rule> = [
   (c) => (c.bcryptCost < 10 ? `BCRYPT_COST (${c.bcryptCost}) must be at least 10 in production: each step less halves the work of guessing a stolen hash` : undefined),
   (c) => (c.smtpUrl === undefined ? 'SMTP_URL must be set in production: reset tokens are mailed, never returned in the answer' : undefined),
   (c) => (c.mailFrom === undefined ? 'MAIL_FROM must be set in production: the sender of reset mails' : undefined),
@@ -198,23 +223,48 @@ const productionRules: ReadonlyArray<(config: Config) => string | undefined> = [
       : c.publicOrigin.startsWith('https://')
         ? undefined
         : `PUBLIC_ORIGIN (${c.publicOrigin}) must be an https:// origin in production: the session cookie is Secure and reset links carry tokens`,
-  (c) => {
-    const host = c.databaseUrl === undefined ? undefined : remoteHostWithoutTls(c.databaseUrl);
-    return host === undefined ? undefined : `DATABASE_URL must ask for TLS (sslmode=require, verify-ca or verify-full, or ssl=true) in production: ${host} is not on this machine`;
-  },
+  (c, env) => (c.databaseUrl === undefined ? undefined : databaseWithoutTls(c.databaseUrl, env)),
   (c) => {
     // Rate-limit keys hold email addresses: a Redis on another machine is reached over TLS (rediss://).
     if (c.redisUrl === undefined || !c.redisUrl.startsWith('redis://')) return undefined;
     const host = new URL(c.redisUrl).hostname;
     return isLocalHost(host) ? undefined : `REDIS_URL must use rediss:// (TLS) in production: ${host} is not on this machine`;
   },
+  (c) =>
+    c.trustProxy === undefined
+      ? 'TRUST_PROXY must be set in production: the service speaks plain HTTP behind the proxy that serves PUBLIC_ORIGIN over https, and without it every client shares the proxy\'s address (one attacker\'s failed logins block everybody\'s); name the proxies (e.g. 10.0.0.0/8), or TRUST_PROXY=none if none adds X-Forwarded-For'
+      : undefined,
+  // A limit turned off, or a lifetime past what the standards allow, is a setting meant for tests.
+  (c) => {
+    const off = (Object.entries(settings) as Array<[keyof Settings, Setting<unknown>]>).filter(([key, setting]) => setting.env.startsWith('RATE_LIMIT_') && c[key] === 0);
+    return off.length === 0 ? undefined : `${off.map(([, setting]) => `${setting.env}=0`).join(', ')} turns a rate limit off, which production refuses: without it passwords and reset tokens can be guessed at the speed of the network`;
+  },
+  (c) =>
+    c.sessionAbsoluteTimeout > ONE_DAY
+      ? `SESSION_ABSOLUTE_TIMEOUT_SECONDS (${c.sessionAbsoluteTimeout}) must be at most ${ONE_DAY} (a day) in production: a stolen session must not outlive it (NIST SP 800-63B asks for reauthentication at least every 24 hours)`
+      : undefined,
+  (c) =>
+    c.resetTokenLifetime > ONE_HOUR
+      ? `RESET_TOKEN_LIFETIME_SECONDS (${c.resetTokenLifetime}) must be at most ${ONE_HOUR} (an hour) in production: a reset link lying in a mailbox is a way into the account`
+      : undefined,
+  (c) =>
+    c.apiDocs === 'on' && !c.apiDocsInProduction
+      ? 'API_DOCS=on is refused in production unless API_DOCS_IN_PRODUCTION=1 says the API is meant to be public: /docs maps every route for whoever looks'
+      : undefined,
 ];
+
+/** A rule that ties settings together: a problem, or nothing. The environment is there for what the pg driver reads from it. */
+type Rule = (config: Config, env: NodeJS.ProcessEnv) => string | undefined;
 
 /**
  * Rules that tie settings together, each returning a problem or nothing. A
  * profile's stricter demands (e.g. what production refuses) belong here too.
  */
-const rules: ReadonlyArray<(config: Config) => string | undefined> = [
+const rules: ReadonlyArray<Rule> = [
+  (c) =>
+    c.profile === 'course' && !c.allowRemote && !isLoopback(c.host)
+      ? `HOST=${c.host} is refused in the course profile, which hands out reset tokens in its answers: anyone who can reach ${c.host} can take over any account. Listen on 127.0.0.1, or set HALLPASS_ALLOW_REMOTE=1 if only you can reach it (a container or a VM of your own)`
+      : undefined,
   (c) =>
     c.headersTimeoutMs > c.requestTimeoutMs
       ? `HTTP_HEADERS_TIMEOUT_MS (${c.headersTimeoutMs}) must not exceed HTTP_REQUEST_TIMEOUT_MS (${c.requestTimeoutMs})`
@@ -227,8 +277,14 @@ const rules: ReadonlyArray<(config: Config) => string | undefined> = [
     c.profile === 'production' && c.security.passwordPolicy !== 'nist'
       ? `PASSWORD_POLICY=${c.security.passwordPolicy} is refused in production: its passwords follow NIST SP 800-63B (PASSWORD_POLICY=nist)`
       : undefined,
-  ...productionRules.map((rule) => (c: Config) => (c.profile === 'production' ? rule(c) : undefined)),
+  ...productionRules.map((rule): Rule => (c, env) => (c.profile === 'production' ? rule(c, env) : undefined)),
 ];
+
+/** Whether `HOST` is a loopback address, which only this machine reaches. */
+export function isLoopback(host: string): boolean {
+  const bare = host.toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  return bare === 'localhost' || bare === '::1' || /^(::ffff:)?127(\.\d{1,3}){3}$/.test(bare);
+}
 
 /** Whether a host is this machine: a loopback name or address, or a Unix socket's folder. */
 export function isLocalHost(host: string): boolean {
@@ -236,18 +292,34 @@ export function isLocalHost(host: string): boolean {
   return bare === '' || bare.startsWith('/') || bare === 'localhost' || bare === '::1' || /^127(\.\d{1,3}){3}$/.test(bare);
 }
 
-/** The host of a PostgreSQL URL when it is another machine reached without TLS; `undefined` when the URL is safe. */
-function remoteHostWithoutTls(databaseUrl: string): string | undefined {
-  // A URL too broken to read its host from cannot be shown to be safe.
-  if (!URL.canParse(databaseUrl)) return redact(databaseUrl);
-  const url = new URL(databaseUrl);
-  // A `host` parameter (a socket folder, usually) wins over the URL's host, as in the pg driver.
-  const host = decodeURIComponent(url.searchParams.get('host') ?? url.hostname);
+/** The `sslmode` values that make the pg driver encrypt, and never fall back to plain text. */
+const tlsModes = ['require', 'verify-ca', 'verify-full'];
+
+/**
+ * A problem when a PostgreSQL URL reaches another machine without TLS;
+ * `undefined` when it is safe. The URL is read as the pg driver reads it
+ * (`pg-connection-string`): of a repeated parameter the last counts, a `host`
+ * parameter wins over the URL's host, and what the URL leaves out comes from
+ * `PGHOST` and `PGSSLMODE`.
+ */
+function databaseWithoutTls(databaseUrl: string, env: NodeJS.ProcessEnv): string | undefined {
+  const refused = (host: string) => `DATABASE_URL must ask for TLS (sslmode=require, verify-ca or verify-full, or ssl=true) in production: ${host} is not on this machine`;
+  let parsed: ReturnType<typeof parseConnectionString>;
+  try {
+    parsed = parseConnectionString(databaseUrl);
+  } catch (error) {
+    // The driver reads the certificate files a URL names (sslrootcert=…) as it parses it.
+    const { syscall, message } = error as NodeJS.ErrnoException;
+    if (syscall !== undefined) return `DATABASE_URL names a file the pg driver cannot read: ${message}`;
+    // A URL too broken to read its host from cannot be shown to be safe.
+    return refused(redact(databaseUrl));
+  }
+  const host = parsed.host || env.PGHOST || 'localhost';
   if (isLocalHost(host)) return undefined;
-  const sslmode = url.searchParams.get('sslmode');
-  const ssl = url.searchParams.get('ssl');
-  const tls = sslmode === null ? ssl === 'true' || ssl === '1' : ['require', 'verify-ca', 'verify-full'].includes(sslmode);
-  return tls ? undefined : host;
+  const sslmode = typeof parsed.sslmode === 'string' ? parsed.sslmode : parsed.ssl === undefined ? env.PGSSLMODE : undefined;
+  // `ssl` is `true` or an object of TLS options when the driver encrypts; `false`, or text such as "false", when it does not.
+  const encrypts = parsed.ssl === undefined ? sslmode !== undefined : parsed.ssl === true || typeof parsed.ssl === 'object';
+  return encrypts && (sslmode === undefined || tlsModes.includes(sslmode)) ? undefined : refused(host);
 }
 
 /** One or more environment variables are wrong; the message lists every one of them. */
@@ -277,7 +349,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (problems.length > 0) throw new ConfigError(problems);
   const profile = values.nodeEnv === 'production' ? 'production' : 'course';
   const config = { ...values, profile, security: securityOf(values as SecurityValues, profile) } as Config;
-  const broken = rules.map((rule) => rule(config)).filter((problem) => problem !== undefined);
+  const broken = rules.map((rule) => rule(config, env)).filter((problem) => problem !== undefined);
   if (broken.length > 0) throw new ConfigError(broken);
   return config;
 }
@@ -335,6 +407,12 @@ export interface SecuritySettings {
   expiry: Expiry;
   /** The rule new passwords follow (`PASSWORD_POLICY`): `basic` in the course profile, `nist` in production. */
   passwordPolicy: PasswordPolicy;
+  /**
+   * The host names requests may name (`ALLOWED_HOSTS`; in production, `PUBLIC_ORIGIN`'s host when unset):
+   * others are answered 421, so a name an attacker points at the service (DNS rebinding) reaches nothing.
+   * Every host when absent.
+   */
+  allowedHosts: string[] | undefined;
 }
 
 /** Lifetimes in seconds, named as `Auth`'s options (task 23) so they can be handed over as they are. */
@@ -363,6 +441,7 @@ type SecurityValues = Pick<
   | 'sessionAbsoluteTimeout'
   | 'resetTokenLifetime'
   | 'passwordPolicy'
+  | 'allowedHosts'
 >;
 
 function securityOf(values: SecurityValues, profile: Config['profile']): SecuritySettings {
@@ -385,5 +464,6 @@ function securityOf(values: SecurityValues, profile: Config['profile']): Securit
       resetTokenLifetime: values.resetTokenLifetime,
     },
     passwordPolicy: values.passwordPolicy ?? (profile === 'production' ? 'nist' : 'basic'),
+    allowedHosts: values.allowedHosts ?? (profile === 'production' && values.publicOrigin !== undefined ? [new URL(values.publicOrigin).hostname] : undefined),
   };
 }

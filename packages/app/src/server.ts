@@ -2,22 +2,34 @@
  * The service's entry point: reads the configuration, opens the database,
  * listens, and shuts down cleanly on SIGINT or SIGTERM.
  */
-import { DB, HallpassError } from '@hallpass/db';
+import { DB } from '@hallpass/db';
 import { buildApp } from './app.ts';
-import { ConfigError, databaseOptions, describeDatabase, loadConfig, type Config } from './config.ts';
+import { databaseOptions, describeDatabase, loadConfig, type Config } from './config.ts';
 import { serverOptions } from './server-options.ts';
+import { atMost, checkDataDir, databaseFailure, describeStartFailure, pluginFailure } from './start-failure.ts';
 
 async function start(config: Config) {
-  const db = await DB.open(databaseOptions(config));
-  const app = await buildApp({
-    db,
-    logger: { level: config.logLevel },
-    bcryptCost: config.bcryptCost,
-    profile: config.profile,
-    security: config.security,
-    server: serverOptions(config),
-    mail: { smtpUrl: config.smtpUrl, from: config.mailFrom },
+  if (config.databaseUrl === undefined) await checkDataDir(config.dataDir);
+  const db = await DB.open(databaseOptions(config)).catch((error: unknown) => {
+    throw databaseFailure(error, config);
   });
+  // Whatever fails from here on, what was opened is closed before the process exits (in bounded time).
+  const closeDb = () => atMost(db.close(), config.shutdownTimeoutMs);
+  let app: Awaited<ReturnType<typeof buildApp>>;
+  try {
+    app = await buildApp({
+      db,
+      logger: { level: config.logLevel },
+      bcryptCost: config.bcryptCost,
+      profile: config.profile,
+      security: config.security,
+      server: serverOptions(config),
+      mail: { smtpUrl: config.smtpUrl, from: config.mailFrom },
+    });
+  } catch (error) {
+    await closeDb();
+    throw pluginFailure(error, config);
+  }
   app.addHook('onClose', () => db.close());
   // Past this many open connections the server refuses new ones, rather than slowing every client down.
   app.server.maxConnections = config.maxConnections;
@@ -25,20 +37,10 @@ async function start(config: Config) {
   try {
     await app.listen({ host: config.host, port: config.port });
   } catch (error) {
-    await app.close();
+    await atMost(app.close(), config.shutdownTimeoutMs);
     throw error;
   }
   return app;
-}
-
-/** Says why the service cannot start, in one line an operator can act on. */
-function startFailure(error: unknown): string {
-  if (error instanceof HallpassError) return error.message;
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'EADDRINUSE') return 'the port is already in use: stop the other server or set PORT';
-  /* c8 ignore next - a privileged port refuses only non-root users, and CI runs as root */
-  if (code === 'EACCES') return 'not allowed to listen on that address or port: set HOST/PORT';
-  return String(error);
 }
 
 async function main(): Promise<void> {
@@ -48,9 +50,10 @@ async function main(): Promise<void> {
     config = loadConfig();
     app = await start(config);
   } catch (error) {
-    console.error(`hallpass cannot start: ${startFailure(error)}`);
-    process.exitCode = error instanceof ConfigError ? 2 : 1;
-    return;
+    const { line, status } = describeStartFailure(error);
+    console.error(`hallpass cannot start: ${line}`);
+    // Exit now: a client that keeps retrying in the background (a Redis client's reconnect timer) must not keep a failed start alive.
+    process.exit(status);
   }
   let closing = false;
   const shutdown = (signal: NodeJS.Signals) => {

@@ -3,7 +3,7 @@ import t from 'tap';
 import { ConfigError, databaseOptions, defaultDataDir, defaultRateLimits, describeDatabase, isLocalHost, loadConfig, settings } from '@hallpass/app';
 
 const defaultExpiry = { sessionIdleTimeout: 1800, sessionAbsoluteTimeout: 43_200, resetTokenLifetime: 900 };
-const courseSecurity = { publicOrigin: undefined, redisUrl: undefined, rateLimits: defaultRateLimits, docs: true, expiry: defaultExpiry, passwordPolicy: 'basic' };
+const courseSecurity = { publicOrigin: undefined, redisUrl: undefined, rateLimits: defaultRateLimits, docs: true, expiry: defaultExpiry, passwordPolicy: 'basic', allowedHosts: undefined };
 const securityDefaults = {
   publicOrigin: undefined,
   rateLimitLoginAccountAddress: 10,
@@ -19,9 +19,12 @@ const securityDefaults = {
   smtpUrl: undefined,
   mailFrom: undefined,
   trustProxy: undefined,
+  allowRemote: false,
+  apiDocsInProduction: false,
+  allowedHosts: undefined,
 };
-/** What the production profile needs besides the defaults: mail, and the public https origin its links use. */
-const mailSettings = { SMTP_URL: 'smtps://hallpass:m41l-pw@mail.example.com', MAIL_FROM: 'hallpass <no-reply@example.com>', PUBLIC_ORIGIN: 'https://auth.example.com' };
+/** What the production profile needs besides the defaults: mail, the public https origin its links use, and the proxy that serves it. */
+const mailSettings = { SMTP_URL: 'smtps://hallpass:m41l-pw@mail.example.com', MAIL_FROM: 'hallpass <no-reply@example.com>', PUBLIC_ORIGIN: 'https://auth.example.com', TRUST_PROXY: '10.0.0.0/8' };
 
 function problemsOf(env: NodeJS.ProcessEnv): readonly string[] {
   try {
@@ -120,6 +123,7 @@ t.test('the environment overrides every default', async (t) => {
       docs: false,
       expiry: { sessionIdleTimeout: 600, sessionAbsoluteTimeout: 3600, resetTokenLifetime: 300 },
       passwordPolicy: 'nist',
+      allowedHosts: ['auth.example.com'],
     },
   });
   t.equal(loadConfig({ PORT: '  ', NODE_ENV: 'test' }).port, 5000, 'blank means unset');
@@ -200,26 +204,30 @@ t.test('security settings: the CSRF origin, Redis, the rate limits and /docs', a
     RATE_LIMIT_LOGIN_ACCOUNT_ADDRESS: '3',
     RATE_LIMIT_LOGIN_ACCOUNT: '5',
     RATE_LIMIT_LOGIN_ADDRESS: '50',
-    RATE_LIMIT_RESET_ACCOUNT: '0',
+    RATE_LIMIT_RESET_ACCOUNT: '3',
     RATE_LIMIT_RESET_ADDRESS: '7',
     RATE_LIMIT_SIGNUP_ADDRESS: '1000',
     RATE_LIMIT_MEMORY_KEYS: '2000',
     NODE_ENV: 'production',
     API_DOCS: 'on',
+    API_DOCS_IN_PRODUCTION: 'yes',
     SMTP_URL: mailSettings.SMTP_URL,
     MAIL_FROM: mailSettings.MAIL_FROM,
+    TRUST_PROXY: 'none',
   });
   t.same(config.security, {
     publicOrigin: 'https://auth.example.com',
     redisUrl: 'rediss://cache:6379/1',
     rateLimits: {
       loginFailuresPerAccountAddress: 3, loginFailuresPerAccount: 5, loginFailuresPerAddress: 50,
-      resetRequestsPerAccount: 0, resetRequestsPerAddress: 7, signUpsPerAddress: 1000, memoryKeys: 2000,
+      resetRequestsPerAccount: 3, resetRequestsPerAddress: 7, signUpsPerAddress: 1000, memoryKeys: 2000,
     },
     docs: true,
     expiry: defaultExpiry,
     passwordPolicy: 'nist',
+    allowedHosts: ['auth.example.com'],
   });
+  t.equal(loadConfig({ RATE_LIMIT_RESET_ACCOUNT: '0' }).security.rateLimits.resetRequestsPerAccount, 0, 'the course profile may turn a limit off');
   t.equal(loadConfig({ API_DOCS: 'off' }).security.docs, false);
   const error = (() => {
     try {
@@ -264,6 +272,7 @@ t.test('production refuses to start on unsafe settings, naming every one at once
     'MAIL_FROM must be set in production: the sender of reset mails',
     'PUBLIC_ORIGIN must be set in production: reset mails link there, never to the host a request names',
     'DATABASE_URL must ask for TLS (sslmode=require, verify-ca or verify-full, or ssl=true) in production: db.example.com is not on this machine',
+    'TRUST_PROXY must be set in production: the service speaks plain HTTP behind the proxy that serves PUBLIC_ORIGIN over https, and without it every client shares the proxy\'s address (one attacker\'s failed logins block everybody\'s); name the proxies (e.g. 10.0.0.0/8), or TRUST_PROXY=none if none adds X-Forwarded-For',
   ]);
   t.notMatch(error?.message, /s3cret/, 'the database password is not repeated');
   t.same(problemsOf({ NODE_ENV: 'production', ...mailSettings, PUBLIC_ORIGIN: 'http://auth.example.com' }), [
@@ -299,12 +308,31 @@ t.test('production: a database off this machine must be reached over TLS', async
     ['postgres://app@db.example.com/hallpass?sslmode=disable&ssl=true', 'db.example.com'],
     ['postgres://app@db.example.com/hallpass?ssl=false', 'db.example.com'],
     ['postgres://app@10.0.0.5/hallpass', '10.0.0.5'],
-    ['postgres://app@[2001:db8::1]/hallpass', '[2001:db8::1]'],
+    ['postgres://app@[2001:db8::1]/hallpass', '2001:db8::1'],
     ['postgres://app@localhost/hallpass?host=db.example.com', 'db.example.com'],
     ['postgres://app:s3cret@', 'postgres://***'],
+    // Read as the pg driver reads it: the last of a repeated parameter counts, and a host in the query wins.
+    ['postgres://app@db.example.com/hallpass?sslmode=require&sslmode=disable', 'db.example.com'],
+    ['postgres://app@db.example.com/hallpass?sslmode=require&sslmode=prefer', 'db.example.com'],
+    ['postgres://app@localhost/hallpass?host=/tmp&host=db.remote', 'db.remote'],
+    ['postgres://app@db.example.com/hallpass?ssl=true&ssl=0', 'db.example.com'],
   ] as const) {
     t.match(problems(url), [new RegExp(`^DATABASE_URL must ask for TLS .*: ${host.replace(/[.[\]*]/g, '\\$&')} is not on this machine$`)], `${url}: refused`);
   }
+  t.same(problems('postgres://app@db.example.com/hallpass?sslmode=disable&sslmode=verify-full'), [], 'the last sslmode counts, also when it is the safe one');
+  t.same(problems('postgres://app@db.example.com/hallpass?host=db.remote&host=/var/run/postgresql'), [], 'the last host counts, also when it is a socket');
+});
+
+t.test('production: what the pg driver takes from the environment, and the files it reads, count too', async (t) => {
+  const problems = (url: string, env: NodeJS.ProcessEnv = {}) => problemsOf({ NODE_ENV: 'production', ...mailSettings, DATABASE_URL: url, ...env });
+  t.match(problems('postgres://app@/hallpass', { PGHOST: 'db.example.com' }), [/: db\.example\.com is not on this machine$/], 'a URL without a host: PGHOST');
+  t.same(problems('postgres://app@/hallpass'), [], 'a URL without a host, and no PGHOST: localhost');
+  t.same(problems('postgres://app@db.example.com/hallpass', { PGSSLMODE: 'verify-full' }), [], 'a URL that says nothing of TLS: PGSSLMODE');
+  t.match(problems('postgres://app@db.example.com/hallpass', { PGSSLMODE: 'prefer' }), [/: db\.example\.com is not on this machine$/], 'PGSSLMODE=prefer may fall back to plain text');
+  t.match(problems('postgres://app@db.example.com/hallpass?sslmode=disable', { PGSSLMODE: 'require' }), [/is not on this machine$/], 'the URL wins over PGSSLMODE');
+  t.same(problems('postgres://app@db.example.com/hallpass?sslmode=verify-full&sslrootcert=/nonexistent/ca.pem'), [
+    "DATABASE_URL names a file the pg driver cannot read: ENOENT: no such file or directory, open '/nonexistent/ca.pem'",
+  ]);
 });
 
 t.test('production: a Redis server off this machine must be reached over TLS', async (t) => {
@@ -352,5 +380,53 @@ t.test('TRUST_PROXY: off by default; addresses, CIDR ranges and named ranges', a
   }
   for (const value of ['true', '1', 'proxy.example.com', '10.0.0.0/33', '::/129', '10.0.0.0/8/1', '10.0.0.0/x', '10.0.0.1,,10.0.0.2']) {
     t.match(problemsOf({ TRUST_PROXY: value }), [/^TRUST_PROXY must be a comma-separated list of proxy addresses and CIDR ranges/], `TRUST_PROXY=${value} is refused`);
+  }
+});
+
+t.test('the course profile listens only on loopback unless HALLPASS_ALLOW_REMOTE says otherwise', async (t) => {
+  for (const host of ['127.0.0.1', '127.0.1.1', 'localhost', '::1', '[::1]', '::ffff:127.0.0.1']) t.same(problemsOf({ HOST: host }), [], `HOST=${host}`);
+  for (const host of ['0.0.0.0', '::', '192.168.1.20', '10.0.0.5', 'fe80::1', 'myhost.local']) {
+    t.same(problemsOf({ HOST: host }), [
+      `HOST=${host} is refused in the course profile, which hands out reset tokens in its answers: anyone who can reach ${host} can take over any account. Listen on 127.0.0.1, or set HALLPASS_ALLOW_REMOTE=1 if only you can reach it (a container or a VM of your own)`,
+    ], `HOST=${host} is refused`);
+  }
+  for (const value of ['1', 'true', 'YES', 'on']) t.equal(loadConfig({ HOST: '0.0.0.0', HALLPASS_ALLOW_REMOTE: value }).host, '0.0.0.0', `HALLPASS_ALLOW_REMOTE=${value} allows it`);
+  t.match(problemsOf({ HOST: '0.0.0.0', HALLPASS_ALLOW_REMOTE: '0' }), [/^HOST=0\.0\.0\.0 is refused/], 'HALLPASS_ALLOW_REMOTE=0 does not');
+  t.same(problemsOf({ HALLPASS_ALLOW_REMOTE: 'sure' }), ['HALLPASS_ALLOW_REMOTE must be 1 (or true, yes, on) or 0 (or false, no, off), got "sure"']);
+  t.same(problemsOf({ HOST: '0.0.0.0', NODE_ENV: 'production', ...mailSettings }), [], 'production gives no token away: any HOST');
+});
+
+t.test('production refuses limits turned off, long lifetimes, and /docs unless meant', async (t) => {
+  const problems = (env: NodeJS.ProcessEnv) => problemsOf({ NODE_ENV: 'production', ...mailSettings, ...env });
+  t.same(problems({ RATE_LIMIT_LOGIN_ACCOUNT: '0', RATE_LIMIT_SIGNUP_ADDRESS: '0' }), [
+    'RATE_LIMIT_LOGIN_ACCOUNT=0, RATE_LIMIT_SIGNUP_ADDRESS=0 turns a rate limit off, which production refuses: without it passwords and reset tokens can be guessed at the speed of the network',
+  ]);
+  for (const name of ['RATE_LIMIT_LOGIN_ADDRESS', 'RATE_LIMIT_RESET_ACCOUNT']) t.match(problems({ [name]: '0' }), [new RegExp(`^${name}=0 turns a rate limit off`)], `${name}=0`);
+  t.same(problems({ SESSION_IDLE_TIMEOUT_SECONDS: '3600', SESSION_ABSOLUTE_TIMEOUT_SECONDS: '86400', RESET_TOKEN_LIFETIME_SECONDS: '3600' }), [], 'a day and an hour: the most allowed');
+  t.same(problems({ SESSION_ABSOLUTE_TIMEOUT_SECONDS: '86401', RESET_TOKEN_LIFETIME_SECONDS: '3601' }), [
+    'SESSION_ABSOLUTE_TIMEOUT_SECONDS (86401) must be at most 86400 (a day) in production: a stolen session must not outlive it (NIST SP 800-63B asks for reauthentication at least every 24 hours)',
+    'RESET_TOKEN_LIFETIME_SECONDS (3601) must be at most 3600 (an hour) in production: a reset link lying in a mailbox is a way into the account',
+  ]);
+  t.same(problems({ API_DOCS: 'on' }), [
+    'API_DOCS=on is refused in production unless API_DOCS_IN_PRODUCTION=1 says the API is meant to be public: /docs maps every route for whoever looks',
+  ]);
+  t.equal(loadConfig({ NODE_ENV: 'production', ...mailSettings, API_DOCS: 'on', API_DOCS_IN_PRODUCTION: '1' }).security.docs, true, 'both settings: served');
+  t.same(problemsOf({ RATE_LIMIT_LOGIN_ACCOUNT: '0', SESSION_ABSOLUTE_TIMEOUT_SECONDS: '604800', SESSION_IDLE_TIMEOUT_SECONDS: '86400', RESET_TOKEN_LIFETIME_SECONDS: '86400' }), [], 'the course profile allows all of it');
+});
+
+t.test('TRUST_PROXY: production wants it, and `none` says there is no proxy on purpose', async (t) => {
+  t.equal(loadConfig({ TRUST_PROXY: 'none' }).trustProxy, false);
+  t.equal(loadConfig({ TRUST_PROXY: 'None' }).trustProxy, false);
+  t.same(problemsOf({ NODE_ENV: 'production', ...mailSettings, TRUST_PROXY: 'none' }), []);
+  t.match(problemsOf({ NODE_ENV: 'production', ...mailSettings, TRUST_PROXY: '' }), [/^TRUST_PROXY must be set in production/]);
+});
+
+t.test('ALLOWED_HOSTS: host names, in lower case; PUBLIC_ORIGIN\'s host in production when unset', async (t) => {
+  t.same(loadConfig({ ALLOWED_HOSTS: 'Auth.Example.com, www.example.com,[::1],10.0.0.5' }).security.allowedHosts, ['auth.example.com', 'www.example.com', '[::1]', '10.0.0.5']);
+  t.equal(loadConfig({}).security.allowedHosts, undefined, 'the course profile: every host');
+  t.same(loadConfig({ NODE_ENV: 'production', ...mailSettings }).security.allowedHosts, ['auth.example.com']);
+  t.same(loadConfig({ NODE_ENV: 'production', ...mailSettings, ALLOWED_HOSTS: 'auth.example.com,login.example.com' }).security.allowedHosts, ['auth.example.com', 'login.example.com']);
+  for (const value of ['auth.example.com:443', 'https://auth.example.com', 'a b', 'auth.example.com,,x', '-bad.example', '*.example.com']) {
+    t.match(problemsOf({ ALLOWED_HOSTS: value }), [/^ALLOWED_HOSTS must be a comma-separated list of host names/], `ALLOWED_HOSTS=${value} is refused`);
   }
 });

@@ -1,7 +1,7 @@
 /** Request ids tie an answer to its log lines; logs and errors never show credentials. */
 import { Writable } from 'node:stream';
 import t from 'tap';
-import { buildApp, redactPath, requestIdOf } from '@hallpass/app';
+import { buildApp, redactPath, requestIdGenerator, requestIdOf, serverOptions } from '@hallpass/app';
 import { testDB } from '@hallpass/db/testing';
 
 function logSink() {
@@ -15,9 +15,12 @@ function logSink() {
   return { lines, stream };
 }
 
-t.test('a well-formed X-Request-Id is kept, returned, and on the request\'s log lines', async (t) => {
+/** The service behind a proxy at 127.0.0.1 (where `inject`'s requests come from), as `TRUST_PROXY=127.0.0.1` sets it. */
+const behindProxy = serverOptions({ requestTimeoutMs: 10_000, headersTimeoutMs: 5_000, keepAliveTimeoutMs: 5_000, idleTimeoutMs: 30_000, trustProxy: '127.0.0.1' });
+
+t.test('from a trusted proxy, a well-formed X-Request-Id is kept, returned, and on the request\'s log lines', async (t) => {
   const { lines, stream } = logSink();
-  const app = await buildApp({ db: await testDB(t), logger: { level: 'info', stream } });
+  const app = await buildApp({ db: await testDB(t), logger: { level: 'info', stream }, server: behindProxy });
   t.teardown(() => app.close());
   for (const id of ['0b9d2c2e-7f43-4a43-9c1a-3f1f0d7e2a11', 'lb-trace.42:7', 'a'.repeat(128)]) {
     const response = await app.inject({ url: '/', headers: { 'x-request-id': id } });
@@ -26,8 +29,40 @@ t.test('a well-formed X-Request-Id is kept, returned, and on the request\'s log 
   }
 });
 
-t.test('a missing or malformed X-Request-Id is replaced by a new UUID', async (t) => {
-  const app = await buildApp({ db: await testDB(t) });
+t.test('from anyone but a trusted proxy, X-Request-Id is replaced by a new UUID: a client cannot pick its requests\' ids', async (t) => {
+  const id = '0b9d2c2e-7f43-4a43-9c1a-3f1f0d7e2a11';
+  const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+  const direct = await buildApp({ db: await testDB(t) });
+  t.teardown(() => direct.close());
+  const answer = await direct.inject({ url: '/', headers: { 'x-request-id': id } });
+  t.not(answer.headers['x-request-id'], id, 'without TRUST_PROXY, the id is the service\'s own');
+  t.match(answer.headers['x-request-id'], uuid);
+  const proxied = await buildApp({ db: await testDB(t), server: behindProxy });
+  t.teardown(() => proxied.close());
+  const stranger = await proxied.inject({ url: '/', headers: { 'x-request-id': id }, remoteAddress: '203.0.113.9' });
+  t.not(stranger.headers['x-request-id'], id, 'from an address TRUST_PROXY does not name, likewise');
+  t.equal((await proxied.inject({ url: '/', headers: { 'x-request-id': id } })).headers['x-request-id'], id, 'from the proxy, kept');
+});
+
+t.test('each way of naming the trusted proxies is read as Fastify reads it', async (t) => {
+  const id = 'trace-7';
+  const cases: Array<[string, Parameters<typeof requestIdGenerator>[0], string | undefined, boolean]> = [
+    ['unset', undefined, '127.0.0.1', false],
+    ['true: every peer', true, '203.0.113.9', true],
+    ['a function', (address: string) => address === '10.0.0.1', '10.0.0.1', true],
+    ['a list', ['10.0.0.0/8', '::1'], '10.1.2.3', true],
+    ['a list, from elsewhere', ['10.0.0.0/8'], '192.0.2.1', false],
+    ['a comma-separated text', '10.0.0.0/8, 192.0.2.1', '192.0.2.1', true],
+    ['a connection already closed (no address)', '10.0.0.0/8', undefined, false],
+  ];
+  for (const [name, trustProxy, address, kept] of cases) {
+    const given = requestIdGenerator(trustProxy)({ headers: { 'x-request-id': id }, socket: { remoteAddress: address } } as never);
+    t.equal(given === id, kept, name);
+  }
+});
+
+t.test('a missing or malformed X-Request-Id from a trusted proxy is replaced by a new UUID', async (t) => {
+  const app = await buildApp({ db: await testDB(t), server: behindProxy });
   t.teardown(() => app.close());
   const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
   const seen = new Set<string>();
@@ -43,7 +78,7 @@ t.test('a missing or malformed X-Request-Id is replaced by a new UUID', async (t
 });
 
 t.test('the id is on error answers too', async (t) => {
-  const app = await buildApp({ db: await testDB(t) });
+  const app = await buildApp({ db: await testDB(t), server: behindProxy });
   t.teardown(() => app.close());
   for (const [method, url] of [['GET', '/nowhere'], ['POST', '/users'], ['GET', '/profile']] as const) {
     const response = await app.inject({ method, url, headers: { 'x-request-id': 'req-1' } });

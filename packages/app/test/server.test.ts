@@ -1,67 +1,10 @@
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { access, mkdtemp, rm } from 'node:fs/promises';
+import { access } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import t from 'tap';
-import { isolatedTarget } from '@hallpass/db/testing';
+import { ownDatabase, startServer, tempDir } from './fixtures/server.ts';
 import { testSmtp } from './fixtures/smtp.ts';
-import { tsLoader } from './fixtures/spawn.ts';
-
-const launcher = fileURLToPath(new URL('../bin/start.mjs', import.meta.url));
-const serverEntry = fileURLToPath(new URL('../src/server.ts', import.meta.url));
-
-/**
- * Starts `src/server.ts` and resolves with its address once it listens. By default
- * the child loads TypeScript with this process's loader (tap's), so its coverage
- * lines up with the other test files'. `via: 'launcher'` goes through
- * `bin/start.mjs` exactly as `pnpm start` does; that child compiles with tsx,
- * whose output differs from tap's, so it records no coverage (tap's process
- * tracker honours _TAPJS_PROCESSINFO_COVERAGE_=0): merged with the other
- * processes' coverage of the same files, it would garble the report.
- */
-function startServer(t: { teardown(fn: () => unknown): void }, env: Record<string, string>, via: 'loader' | 'launcher' = 'loader') {
-  const base: NodeJS.ProcessEnv = { ...process.env, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', DATABASE_URL: '', ...env };
-  if (via === 'launcher') base._TAPJS_PROCESSINFO_COVERAGE_ = '0';
-  const child = spawn(process.execPath, via === 'launcher' ? [launcher] : [...tsLoader(), serverEntry], {
-    env: base,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  t.teardown(() => {
-    if (child.exitCode === null) child.kill('SIGKILL');
-  });
-  let output = '';
-  const listening = new Promise<string>((resolve, reject) => {
-    const read = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-      if (match?.[1]) resolve(match[1]);
-    };
-    child.stdout.on('data', read);
-    child.stderr.on('data', read);
-    child.once('exit', (code) => reject(new Error(`server exited with ${code} before listening:\n${output}`)));
-  });
-  return { child, listening, output: () => output };
-}
-
-async function tempDir(t: { teardown(fn: () => unknown): void }): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'hallpass-server-test-'));
-  t.teardown(() => rm(dir, { recursive: true, force: true }));
-  return dir;
-}
-
-/**
- * A database of the test's own, for tests about something other than the embedded
- * database: PostgreSQL when DATABASE_URL is set (much faster to start than a fresh
- * embedded one), else an embedded database in a temporary folder.
- */
-async function ownDatabase(t: Parameters<typeof isolatedTarget>[0]): Promise<Record<string, string>> {
-  const target = await isolatedTarget(t);
-  /* c8 ignore next - which branch runs depends on DATABASE_URL */
-  return target.connection === undefined ? { HALLPASS_DATA_DIR: target.dataDir ?? '' } : { DATABASE_URL: target.connection };
-}
 
 t.test('the server starts on a fresh data folder, answers GET /, and stops cleanly on SIGTERM', async (t) => {
   const dataDir = join(await tempDir(t), 'data');
@@ -115,7 +58,7 @@ t.test('`pnpm start`\'s launcher (bin/start.mjs) runs the same server', async (t
 
 t.test('an address the machine does not have is reported as it is', async (t) => {
   // 192.0.2.1 is TEST-NET-1 (RFC 5737): never assigned to a real interface.
-  const server = startServer(t, { HOST: '192.0.2.1', ...(await ownDatabase(t)) });
+  const server = startServer(t, { HOST: '192.0.2.1', HALLPASS_ALLOW_REMOTE: '1', ...(await ownDatabase(t)) });
   await t.rejects(server.listening, /exited with 1/);
   t.match(server.output(), /hallpass cannot start: Error: listen EADDRNOTAVAIL/);
 });
@@ -125,7 +68,7 @@ t.test('the production profile refuses to start on unsafe settings, naming each 
   await t.rejects(server.listening, /exited with 2/);
   const output = server.output();
   t.match(output, /hallpass cannot start: invalid configuration/);
-  for (const name of ['BCRYPT_COST', 'SMTP_URL', 'MAIL_FROM', 'PUBLIC_ORIGIN', 'DATABASE_URL']) t.match(output, new RegExp(`- ${name}( \\([^)]*\\))? must`), `${name} is named`);
+  for (const name of ['BCRYPT_COST', 'SMTP_URL', 'MAIL_FROM', 'PUBLIC_ORIGIN', 'DATABASE_URL', 'TRUST_PROXY']) t.match(output, new RegExp(`- ${name}( \\([^)]*\\))? must`), `${name} is named`);
   t.notMatch(output, /s3cret/, 'the database password is not printed');
 });
 
@@ -142,7 +85,7 @@ t.test('the production profile starts with its mail settings, mails reset tokens
   });
   const base = await server.listening;
   const post = (path: string, fields: Record<string, string>) =>
-    fetch(`${base}${path}`, { method: 'POST', body: new URLSearchParams(fields), headers: { 'x-forwarded-for': '203.0.113.5' } });
+    fetch(`${base}${path}`, { method: 'POST', body: new URLSearchParams(fields), headers: { 'x-forwarded-for': '203.0.113.5', 'x-forwarded-host': 'auth.example.com' } });
   t.equal((await post('/users', { email: 'prod@example.com', password: 'pr0d-passw0rd-st4g1ng' })).status, 200);
   const answer = await post('/reset_password', { email: 'prod@example.com' });
   t.equal(answer.status, 200);
@@ -151,6 +94,9 @@ t.test('the production profile starts with its mail settings, mails reset tokens
   t.match(mail.text, /https:\/\/auth\.example\.com\/try#email=prod%40example\.com&reset_token=/, 'the mail links to PUBLIC_ORIGIN');
   t.match(server.output(), /"audit":"reset\.requested".*"ip":"203\.0\.113\.5"/, 'the audit line names the client behind the proxy');
   t.match(server.output(), /mail goes through this SMTP server/);
+  const direct = await fetch(`${base}/`);
+  t.equal(direct.status, 421, 'a request naming another host than PUBLIC_ORIGIN\'s is refused');
+  t.equal((await fetch(`${base}/healthz`)).status, 200, 'a probe naming the instance\'s address is answered');
   server.child.kill('SIGTERM');
   const [code] = await once(server.child, 'exit');
   t.equal(code, 0, 'a clean stop');

@@ -59,7 +59,7 @@ function connectPostgres(url: string, options: ConnectionOptions): Connection {
     connection: { connectionString: url, ...driverLimits(options) },
     pool: { min: 0, max: options.poolMax ?? defaultLimits.poolMax },
     acquireConnectionTimeout: options.connectTimeoutMs ?? defaultLimits.connectTimeoutMs,
-    log: quietLog,
+    ...quietErrors,
   });
   return { knex, kind: 'postgres', close: () => knex.destroy() };
 }
@@ -68,6 +68,15 @@ function connectPostgres(url: string, options: ConnectionOptions): Connection {
 const quiet = (): void => {};
 const quietLog = { warn: quiet, error: quiet, deprecate: quiet, debug: quiet };
 /* c8 ignore stop */
+
+/**
+ * knex's console output off, and query errors without bound values: by default
+ * knex writes the SQL *with its values* into a failed query's message, which
+ * would carry an email, a password hash or a token digest into any log that
+ * prints the error. With `compileSqlOnError: false` it writes the SQL with its
+ * `$1` placeholders.
+ */
+const quietErrors = { log: quietLog, compileSqlOnError: false } as const;
 
 /** Query parameters that carry credentials (`password=`, `sslpassword=`, `token=`, `secret=`, `...key=`). */
 const secretParameter = /pass|secret|token|key/i;
@@ -141,7 +150,7 @@ async function serve(pglite: PGlite, after: () => Promise<void>): Promise<Connec
     // statement, so a client giving up would only leave the one session busy under the next query.
     connection: { host: socketDir, port: 5432, user: 'postgres', database: 'postgres' },
     pool: { min: 0, max: 1 },
-    log: quietLog,
+    ...quietErrors,
   });
   return {
     knex,

@@ -1,6 +1,6 @@
 /** Telling "the database is unreachable" (503, try again) from "the query is wrong" (a bug). */
 import t from 'tap';
-import { DB, isDatabaseUnavailable, redact } from '@hallpass/db';
+import { DB, databaseErrorSummary, isDatabaseUnavailable, redact } from '@hallpass/db';
 
 const withCode = (code: string, message = 'x') => Object.assign(new Error(message), { code });
 
@@ -31,6 +31,29 @@ t.test('query errors and anything else are not', async (t) => {
     ['undefined', undefined],
   ];
   for (const [name, error] of cases) t.notOk(isDatabaseUnavailable(error), name);
+});
+
+t.test('a database error is summed up by its code and the names it concerns, never its message or values', async (t) => {
+  const violation = Object.assign(new Error('new row for relation "users" violates check constraint "c"'), {
+    code: '23514',
+    table: 'users',
+    constraint: 'c',
+    column: '',
+    detail: 'Failing row contains (1, bob@example.com, $2b$04$…)',
+  });
+  const cases: Array<[string, unknown, unknown]> = [
+    ['a check violation, wrapped by Objection', Object.assign(new Error('insert into … - new row …'), { nativeError: violation }), { code: '23514', condition: 'check_violation', table: 'users', constraint: 'c' }],
+    ['a SQLSTATE known by its class only', withCode('23P99'), { code: '23P99', condition: 'integrity_constraint_violation' }],
+    ['a SQLSTATE of a class not listed', withCode('HV000'), { code: 'HV000' }],
+    ['a statement timeout', withCode('57014', 'canceling statement due to statement timeout'), { code: '57014', condition: 'query_canceled' }],
+    ['a refused connection, as a cause', new Error('outer', { cause: withCode('ECONNREFUSED') }), { code: 'ECONNREFUSED' }],
+    ['the pool\'s timeout', Object.assign(new Error('Knex: Timeout acquiring a connection.'), { name: 'KnexTimeoutError', bindings: ['secret'] }), { code: 'CONNECT_TIMEOUT' }],
+    ['the driver\'s connect timeout', new Error('timeout exceeded when trying to connect'), { code: 'CONNECT_TIMEOUT' }],
+    ['the driver\'s query timeout', new Error('select 1 - Query read timeout'), { code: 'QUERY_TIMEOUT' }],
+    ['a lost connection', new Error('insert into … - Connection terminated unexpectedly'), { code: 'CONNECTION_LOST' }],
+  ];
+  for (const [name, error, summary] of cases) t.same(databaseErrorSummary(error), summary, name);
+  for (const other of [new Error('boom'), withCode('ERR_SOMETHING'), 'ECONNREFUSED', undefined]) t.equal(databaseErrorSummary(other), undefined, String(other));
 });
 
 t.test('redact hides a URL\'s credentials wherever they are', async (t) => {

@@ -1,7 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { FastifyError, FastifyReply } from 'fastify';
 import fp from 'fastify-plugin';
-import { HallpassError, isDatabaseUnavailable } from '@hallpass/db';
+import { databaseErrorSummary, HallpassError, isDatabaseUnavailable } from '@hallpass/db';
 
 interface Mapping {
   status: number;
@@ -53,7 +53,9 @@ function sendError(reply: FastifyReply, status: number, code: string | undefined
 /**
  * Maps errors to answers: library errors by code, Fastify's own client errors
  * (validation, body parsing, size, media type) as they are, anything else to a
- * 500 that says nothing about the inside and is logged in full. A library error
+ * 500 that says nothing about the inside and is logged: in full, except a
+ * database error, whose log line holds its code and the table and constraint
+ * it concerns, never its message, SQL or values. A library error
  * without an entry in `statusByCode` is such a 500: its log line names the code.
  */
 export default fp(
@@ -74,11 +76,18 @@ export default fp(
         request.log.info({ code: error.code, statusCode: status }, error.message);
         return sendError(reply, status, error.code, error.message);
       }
+      // A database error is logged by its code alone: its message, SQL, values and detail can hold
+      // what the query wrote or looked for (an email, a password hash, a token digest).
+      const database = databaseErrorSummary(error);
       if (isDatabaseUnavailable(error)) {
         // Not the client's fault and not a bug: the database is down or too slow. Retry shortly.
-        request.log.error({ err: error }, 'database unavailable');
+        request.log.error({ database }, 'database unavailable');
         reply.header('retry-after', '1');
         return sendError(reply, 503, 'ERR_DATABASE_UNAVAILABLE', 'the database is unavailable; try again shortly');
+      }
+      if (database !== undefined) {
+        request.log.error({ database }, `request failed: database error ${database.code}`);
+        return sendError(reply, 500, undefined, 'something went wrong on our side; it has been logged');
       }
       const unmapped = error instanceof HallpassError ? `: no HTTP status for ${error.code} in statusByCode (plugins/errors.ts)` : '';
       request.log.error({ err: error }, `request failed${unmapped}`);
