@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { HallpassError, isDatabaseUnavailable, redact } from '@hallpass/db';
 import { ConfigError, type Config } from './config.ts';
+import { RedisUnavailableError } from './errors.ts';
 
 /** The exit statuses of a start that fails, as docs/operations.md lists them. */
 export const exitStatus = {
@@ -60,6 +61,7 @@ export function databaseFailure(error: unknown, config: Pick<Config, 'databaseUr
  * only server the plugins connect to.
  */
 export function pluginFailure(error: unknown, config: Pick<Config, 'redisUrl'>): unknown {
+  if (error instanceof RedisUnavailableError) return new StartError(`REDIS_URL: ${error.message}`, exitStatus.unreachable, { cause: error });
   if (config.redisUrl === undefined || error instanceof HallpassError) return error;
   const message = error instanceof Error ? error.message : String(error);
   return new StartError(`REDIS_URL: the Redis server at ${redact(config.redisUrl)} did not answer: ${message}`, exitStatus.unreachable, { cause: error });

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import t from 'tap';
 import { ConfigError } from '@hallpass/app';
 import { DatabaseOpenError, HallpassError } from '@hallpass/db';
+import { RedisUnavailableError } from '../src/errors.ts';
 import { atMost, checkDataDir, databaseFailure, describeStartFailure, exitStatus, pluginFailure, StartError } from '../src/start-failure.ts';
 
 const folder = await mkdtemp(join(tmpdir(), 'hallpass-start-failure-'));
@@ -49,6 +50,8 @@ t.test('a plugin failure with REDIS_URL set is the Redis server\'s; the service\
   const own = new HallpassError('ERR_X', 'x');
   t.equal(pluginFailure(own, { redisUrl: 'redis://cache' }), own);
   t.equal(pluginFailure(closed, { redisUrl: undefined }), closed);
+  const silent = new RedisUnavailableError('Redis at cache:6379 did not answer (connect ECONNREFUSED)');
+  t.same(describeStartFailure(pluginFailure(silent, { redisUrl: 'redis://cache' })), { line: 'REDIS_URL: Redis at cache:6379 did not answer (connect ECONNREFUSED)', status: exitStatus.unreachable }, 'the Redis client\'s own failure to connect is status 3 too');
 });
 
 t.test('atMost: a clean-up that finishes, fails, or hangs', async (t) => {
