@@ -13,6 +13,7 @@ async function start(config: Config) {
     db,
     logger: { level: config.logLevel },
     bcryptCost: config.bcryptCost,
+    bcryptMaxQueue: config.bcryptMaxQueue,
     profile: config.profile,
     security: config.security,
     server: serverOptions(config),

@@ -9,6 +9,8 @@ interface Mapping {
   message?: string;
   /** The contract fixes this body literally: send `{ message }` and nothing else. */
   bare?: boolean;
+  /** Seconds after which the client may try again (`Retry-After`): the refusal is about load, not the request. */
+  retryAfter?: number;
 }
 
 /**
@@ -21,6 +23,8 @@ const statusByCode: Readonly<Record<string, Mapping>> = {
   ERR_INVALID_ARGUMENT: { status: 400 },
   // A learner's copy: the route's task is still a stub. Say which one, not "Internal Server Error".
   ERR_TASK_NOT_DONE: { status: 501 },
+  // Too many bcrypt jobs already wait (BCRYPT_MAX_QUEUE): refused before any hashing; the client retries shortly.
+  ERR_BUSY: { status: 503, retryAfter: 1 },
   // #region task-07
   ERR_USER_EXISTS: { status: 400, message: 'email already registered', bare: true },
   // #endregion
@@ -61,6 +65,7 @@ export default fp(
       if (mapping !== undefined) {
         const message = mapping.message ?? error.message;
         request.log.info({ code: error.code, statusCode: mapping.status }, message);
+        if (mapping.retryAfter !== undefined) reply.header('retry-after', String(mapping.retryAfter));
         if (mapping.bare === true) return reply.status(mapping.status).send({ message });
         return sendError(reply, mapping.status, error.code, message);
       }
