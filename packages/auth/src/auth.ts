@@ -260,6 +260,16 @@ export class Auth {
   }
 
   /**
+   * The address the account that `email` finds was registered with (as stored,
+   * not as typed: `BOB@example.com` may find `bob@example.com`), or `null` when
+   * no account has it: where a mail to the account's owner may be sent.
+   */
+  async accountEmail(email: string): Promise<string | null> {
+    checkText('email', email);
+    return (await this.#findUser({ email }))?.email ?? null;
+  }
+
+  /**
    * Sets a new password for the holder of `resetToken` and spends the token;
    * `InvalidResetTokenError` otherwise. With `email`, the token must also have been
    * issued to that account (any letter case): a token of another account is refused
