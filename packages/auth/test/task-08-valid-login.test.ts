@@ -93,4 +93,5 @@ t.test('verifyPassword compares the NFC form, and the form as typed for a hash m
   const long = 'e\u0301'.repeat(30);
   t.equal(await verifyPassword(long, await hashPassword(long, { cost: 4 })), true);
   t.equal(await verifyPassword(long, oldHash), false);
+  t.equal(await verifyPassword(long, await bcrypt.hash('e\u0301'.repeat(24), 4)), false, 'the form as typed is never compared past 72 bytes, so it cannot match on its first 72 alone');
 });
