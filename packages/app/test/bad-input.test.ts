@@ -4,7 +4,8 @@
  */
 import t, { type Test } from 'tap';
 import type { LightMyRequestResponse } from 'fastify';
-import { BODY_LIMIT } from '@hallpass/app';
+import { BODY_LIMIT, buildApp } from '@hallpass/app';
+import { testDB } from '@hallpass/db/testing';
 import { send, signUp, testApp, type TestApp } from './fixtures/app.ts';
 
 type Fields = Record<string, unknown>;
@@ -247,4 +248,15 @@ t.test('a password with a control character other than tab is a 400 in every pas
   t.equal((await send(fixture.app, 'POST', '/users', { email: 'tab@example.com', password: 'pass\tword' })).statusCode, 200, 'a tab is fine');
   t.equal((await send(fixture.app, 'POST', '/users', { email: 'cafe@example.com', password: 'cafe\u0301' })).statusCode, 200);
   t.equal((await send(fixture.app, 'POST', '/sessions', { email: 'cafe@example.com', password: 'caf\u00e9' })).statusCode, 200, 'an accent typed apart or composed: one password');
+});
+
+t.test('failed logins in full-width spellings count against the plain account', async (t) => {
+  const db = await testDB(t);
+  const app = await buildApp({ db, bcryptCost: 4, security: { rateLimits: { loginFailuresPerAccount: 2 } } });
+  t.teardown(() => app.close());
+  await signUp(app, 'bob@example.com', 'b4l0u');
+  for (const email of ['\uff42ob@example.com', 'b\uff4fb@example.com']) {
+    t.equal((await send(app, 'POST', '/sessions', { email, password: 'wrong' })).statusCode, 401, `${email}: a failed login of bob's account`);
+  }
+  t.equal((await send(app, 'POST', '/sessions', { email: 'bo\uff42@example.com', password: 'wrong' })).statusCode, 429, 'a third spelling finds the limit reached');
 });
