@@ -34,6 +34,8 @@ export interface AppOptions {
   logger?: FastifyServerOptions['logger'];
   /** bcrypt's work factor for new hashes; the library's default (12) when absent. Tests use 4 to stay fast. */
   bcryptCost?: number | undefined;
+  /** bcrypt jobs that may wait at once before a request needing one is refused with 503 (`BCRYPT_MAX_QUEUE`); 16 per core when absent. */
+  bcryptMaxQueue?: number | undefined;
   // Security track (tasks 26–29): each setting defaults to the course profile's.
   /** `production` (NODE_ENV=production): the `__Host-` `Secure` session cookie, HTTPS-only sub-requests, no /docs and NIST's password policy by default. */
   profile?: 'course' | 'production' | undefined;
@@ -60,7 +62,7 @@ export async function app(instance: FastifyInstance, options: AppOptions): Promi
   await instance.register(db, { db: options.db });
   // The password policy (task 30) follows the profile unless the settings say otherwise: NIST's rule in production.
   const passwordPolicy = security.passwordPolicy ?? (options.profile === 'production' ? 'nist' : 'basic');
-  await instance.register(auth, { bcryptCost: options.bcryptCost, expiry: security.expiry, clock: options.clock, passwordPolicy });
+  await instance.register(auth, { bcryptCost: options.bcryptCost, bcryptMaxQueue: options.bcryptMaxQueue, expiry: security.expiry, clock: options.clock, passwordPolicy });
   await instance.register(errors);
   await instance.register(requestId);
   // One Redis client (REDIS_URL) for the rate limits and /readyz; connected here, or the start fails.

@@ -3,7 +3,14 @@ import { fileURLToPath } from 'node:url';
 import Type, { type TSchema } from 'typebox';
 import Value from 'typebox/value';
 import { parse as parseConnectionString } from 'pg-connection-string';
-import { DEFAULT_RESET_TOKEN_LIFETIME, DEFAULT_SESSION_ABSOLUTE_TIMEOUT, DEFAULT_SESSION_IDLE_TIMEOUT, passwordPolicies, type PasswordPolicy } from '@hallpass/auth';
+import {
+  DEFAULT_RESET_TOKEN_LIFETIME,
+  DEFAULT_SESSION_ABSOLUTE_TIMEOUT,
+  DEFAULT_SESSION_IDLE_TIMEOUT,
+  bcryptSlots,
+  passwordPolicies,
+  type PasswordPolicy,
+} from '@hallpass/auth';
 import { HallpassError, redact, type DBOptions } from '@hallpass/db';
 
 /**
@@ -165,6 +172,7 @@ export const settings = {
   logLevel: oneOf('LOG_LEVEL', logLevels, 'info', 'pino log level'),
   nodeEnv: oneOf('NODE_ENV', ['development', 'test', 'production'], 'development', '`production` selects the production profile'),
   bcryptCost: integer('BCRYPT_COST', 12, 4, 31, 'bcrypt work factor for new password hashes: each step doubles the time a hash (and a guess) takes'),
+  bcryptMaxQueue: integer('BCRYPT_MAX_QUEUE', bcryptSlots.maxWaiting, 0, 100_000, 'bcrypt jobs (hashes and password checks) that may wait for a core, 16 per core by default; a request that would be one more is answered 503 with `Retry-After`, before any hashing'),
   requestTimeoutMs: integer('HTTP_REQUEST_TIMEOUT_MS', 10_000, 1, 600_000, 'a request (headers and body) must arrive within this; a slower client is cut off with 408'),
   headersTimeoutMs: integer('HTTP_HEADERS_TIMEOUT_MS', 5_000, 1, 600_000, 'the request headers must arrive within this (at most `HTTP_REQUEST_TIMEOUT_MS`)'),
   keepAliveTimeoutMs: integer('HTTP_KEEP_ALIVE_TIMEOUT_MS', 5_000, 1, 600_000, 'an idle kept-alive connection is closed after this; set it above a load balancer\'s idle timeout'),

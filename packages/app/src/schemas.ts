@@ -6,25 +6,37 @@ import { Type } from '@fastify/type-provider-typebox';
 import type { preValidationHookHandler } from 'fastify';
 import { MAX_BYTES } from './validation.ts';
 
-/** No control characters (NUL included): PostgreSQL refuses NUL in text, and none belongs in an address. */
-const noControl = '[^@\\u0000-\\u001f\\u007f]';
+/**
+ * A character of an address: not the `@`, no white space, no control or
+ * invisible format character (PostgreSQL refuses NUL in text, and none belongs
+ * in an address), and none of the characters a mail header's address list
+ * gives a meaning to (`<>()[],;:"\`): each could make the reset mail's `To`
+ * name another mailbox, or several. The library refuses the same after NFKC,
+ * which turns full-width `＜` into `<`.
+ */
+const addressCharacter = String.raw`[^@\s<>()[\]\\,;:"\p{Cc}\p{Cf}]`;
 
 /** Trimmed by `trimEmail` before it is checked; compared case-insensitively, kept in the case given. */
 export const Email = Type.String({
   minLength: 3,
   maxLength: 254,
-  pattern: `^${noControl}+@${noControl}+$`,
-  description: 'Leading and trailing spaces are ignored; 3 to 254 characters, exactly one @ with text on both sides; case-insensitive.',
+  pattern: `^${addressCharacter}+@${addressCharacter}+$`,
+  description:
+    'Leading and trailing spaces are ignored; 3 to 254 characters, exactly one @ with text on both sides, no white space, control characters or any of <>()[],;:"\\; case-insensitive.',
   examples: ['bob@example.com'],
 });
 
-/** bcrypt reads at most 72 bytes: a longer password is refused, never truncated. NUL is refused too (bcrypt stops there). */
+/**
+ * bcrypt reads at most 72 bytes: a longer password is refused, never truncated.
+ * Control characters other than tab are refused too: bcrypt stops at NUL, and
+ * nobody types a line break or an escape into a password field.
+ */
 export const Password = Type.String({
   minLength: 1,
   maxLength: 72,
   [MAX_BYTES]: 72,
-  pattern: '^[^\\u0000]+$',
-  description: '1 to 72 bytes in UTF-8, no NUL character.',
+  pattern: '^[^\\u0000-\\u0008\\u000a-\\u001f\\u007f-\\u009f]+$',
+  description: '1 to 72 bytes in UTF-8, no control character other than tab.',
   examples: ['b4l0u'],
 });
 

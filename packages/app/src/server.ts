@@ -21,6 +21,7 @@ async function start(config: Config) {
       db,
       logger: { level: config.logLevel },
       bcryptCost: config.bcryptCost,
+      bcryptMaxQueue: config.bcryptMaxQueue,
       profile: config.profile,
       security: config.security,
       server: serverOptions(config),

@@ -31,9 +31,10 @@ export const ajvOptions: NonNullable<FastifyServerOptions['ajv']> = {
 
 /** What each field must be, said once, so every failure on that field reads the same. */
 const fieldRules: Record<string, string> = {
-  email: 'an email address: 3 to 254 characters with exactly one @ and text on both sides',
-  password: 'from 1 to 72 bytes in UTF-8, without NUL characters',
-  new_password: 'from 1 to 72 bytes in UTF-8, without NUL characters',
+  email: 'an email address: 3 to 254 characters with exactly one @ and text on both sides, and no white space, control characters or any of <>()[],;:"\\',
+  password: 'from 1 to 72 bytes in UTF-8, without control characters other than tab',
+  new_password: 'from 1 to 72 bytes in UTF-8, without control characters other than tab',
+  current_password: 'from 1 to 72 bytes in UTF-8, without control characters other than tab',
   reset_token: 'the token POST /reset_password gave: 1 to 250 characters, no control characters',
 };
 

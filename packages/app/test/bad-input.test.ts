@@ -4,7 +4,8 @@
  */
 import t, { type Test } from 'tap';
 import type { LightMyRequestResponse } from 'fastify';
-import { BODY_LIMIT } from '@hallpass/app';
+import { BODY_LIMIT, buildApp } from '@hallpass/app';
+import { testDB } from '@hallpass/db/testing';
 import { send, signUp, testApp, type TestApp } from './fixtures/app.ts';
 
 type Fields = Record<string, unknown>;
@@ -168,4 +169,94 @@ t.test('an email of 251 to 254 characters passes the field rule but not the 250-
   t.equal((await send(fixture.app, 'POST', '/sessions', { email, password: 'b4l0u' })).statusCode, 401, 'no such account can log in');
   t.equal((await send(fixture.app, 'POST', '/reset_password', { email })).statusCode, 403, 'nor ask for a reset');
   t.same(await usersWritten(fixture), [{ email: 'bob@example.com', session_id: null, reset_token: null }], 'nothing was written');
+});
+
+t.test('an email with white space or a character mail headers give a meaning to is a 400 on every route; nothing is written', async (t) => {
+  const fixture = await setUp(t);
+  const refused: Array<[string, string]> = [
+    ['a space', 'bob smith@example.com'],
+    ['a no-break space', 'bob\u00a0smith@example.com'],
+    ['a display name', 'Bob <bob@example.com>'],
+    ['two addresses', 'bob@example.com,eve@example.net'],
+    ['a semicolon', 'bob@example.com;eve@example.net'],
+    ['a group', 'friends:eve@example.net'],
+    ['a comment', 'bob(eve@example.net)@example.com'],
+    ['quotes', '"bob"@example.com'],
+    ['a backslash', 'bob\\@example.com'],
+    ['a domain literal', 'bob@[127.0.0.1]'],
+    ['a zero-width space', 'bob\u200b@example.com'],
+    ['a line break (header injection)', 'bob@example.com\r\nBcc: eve@example.net'],
+  ];
+  for (const route of routes.filter((r) => 'email' in r.valid)) {
+    for (const [what, email] of refused) {
+      const response = await send(fixture.app, route.method, route.url, { ...route.valid, email } as Record<string, string>, 'json');
+      assertClientError(t, response, 400, `${route.method} ${route.url}: ${what}`);
+      t.match(response.json(), { message: /body\/email must be an email address: .*no white space, control characters or any of <>\(\)\[\],;:"\\/ }, `${route.method} ${route.url}: ${what}: the rule is named`);
+    }
+  }
+  // Full-width forms pass the field rule but become < > and @ under NFKC, which the library refuses: a sign-up is
+  // a 400; a look-up finds no account, as for an address too long for the column.
+  for (const email of ['bob\uff1ceve\uff1e@example.com', 'bob\uff20eve.example.net@example.com']) {
+    const signUp = await send(fixture.app, 'POST', '/users', { email, password: 'b4l0u' });
+    assertClientError(t, signUp, 400, `sign-up with ${email}`);
+    t.match(signUp.json(), { code: 'ERR_INVALID_ARGUMENT', message: /white space or any of|exactly one @/ });
+    t.equal((await send(fixture.app, 'POST', '/sessions', { email, password: 'b4l0u' })).statusCode, 401, `${email}: no account logs in`);
+    t.equal((await send(fixture.app, 'POST', '/reset_password', { email })).statusCode, 403, `${email}: nor asks for a reset`);
+  }
+  t.same(await usersWritten(fixture), [{ email: 'bob@example.com', session_id: null, reset_token: null }], 'nothing was written');
+});
+
+t.test('an email with characters a form must encode signs up, logs in and is echoed as sent', async (t) => {
+  const fixture = await setUp(t);
+  for (const [email, encoding] of [
+    ['bob+news@example.com', 'form'],
+    ["o'brien&co=1%2@example.com", 'form'],
+    ['a/b?c#d!$*{|}~^`@example.com', 'json'],
+  ] as const) {
+    const signUp = await send(fixture.app, 'POST', '/users', { email, password: 'b4l0u' }, encoding);
+    t.same(signUp.json(), { email, message: 'user created' }, `${email} (${encoding}): signed up`);
+    const logIn = await send(fixture.app, 'POST', '/sessions', { email: email.toUpperCase(), password: 'b4l0u' }, encoding === 'form' ? 'json' : 'form');
+    t.equal(logIn.statusCode, 200, `${email}: logs in, in the other encoding and in upper case`);
+  }
+  const plus = await send(fixture.app, 'POST', '/sessions', { email: 'bob news@example.com', password: 'b4l0u' });
+  t.equal(plus.statusCode, 400, 'a + sent unencoded in a form is a space: refused, not another account');
+});
+
+t.test('full-width letters are the same address: ｂｏｂ@example.com is bob', async (t) => {
+  const fixture = await setUp(t);
+  const fullWidth = '\uff42\uff4f\uff42@\uff45\uff58\uff41\uff4d\uff50\uff4c\uff45.com';
+  const signUp = await send(fixture.app, 'POST', '/users', { email: fullWidth, password: 'other' });
+  t.equal(signUp.statusCode, 400);
+  t.same(signUp.json(), { message: 'email already registered' }, 'no second account');
+  const logIn = await send(fixture.app, 'POST', '/sessions', { email: fullWidth, password: 'b4l0u' });
+  t.equal(logIn.statusCode, 200, "bob's password opens bob's account");
+  const profile = await fixture.app.inject({ method: 'GET', url: '/profile', cookies: { session_id: logIn.cookies[0]?.value ?? '' } });
+  t.same(profile.json(), { email: 'bob@example.com' }, "the profile is bob's, as he signed up");
+});
+
+t.test('a password with a control character other than tab is a 400 in every password field; a tab is kept; NFC is one password', async (t) => {
+  const fixture = await setUp(t);
+  for (const route of routes) {
+    for (const field of Object.keys(route.valid).filter((name) => name.endsWith('password'))) {
+      for (const [what, password] of [['a line feed', 'pass\nword'], ['escape', 'pass\u001bword'], ['DEL', 'pass\u007fword'], ['a C1 control', 'pass\u0085word']]) {
+        const response = await send(fixture.app, route.method, route.url, { ...route.valid, [field]: password } as Record<string, string>, 'json');
+        assertClientError(t, response, 400, `${route.method} ${route.url}: ${field} with ${what}`);
+        t.match(response.json(), { message: `body/${field} must be from 1 to 72 bytes in UTF-8, without control characters other than tab` });
+      }
+    }
+  }
+  t.equal((await send(fixture.app, 'POST', '/users', { email: 'tab@example.com', password: 'pass\tword' })).statusCode, 200, 'a tab is fine');
+  t.equal((await send(fixture.app, 'POST', '/users', { email: 'cafe@example.com', password: 'cafe\u0301' })).statusCode, 200);
+  t.equal((await send(fixture.app, 'POST', '/sessions', { email: 'cafe@example.com', password: 'caf\u00e9' })).statusCode, 200, 'an accent typed apart or composed: one password');
+});
+
+t.test('failed logins in full-width spellings count against the plain account', async (t) => {
+  const db = await testDB(t);
+  const app = await buildApp({ db, bcryptCost: 4, security: { rateLimits: { loginFailuresPerAccount: 2 } } });
+  t.teardown(() => app.close());
+  await signUp(app, 'bob@example.com', 'b4l0u');
+  for (const email of ['\uff42ob@example.com', 'b\uff4fb@example.com']) {
+    t.equal((await send(app, 'POST', '/sessions', { email, password: 'wrong' })).statusCode, 401, `${email}: a failed login of bob's account`);
+  }
+  t.equal((await send(app, 'POST', '/sessions', { email: 'bo\uff42@example.com', password: 'wrong' })).statusCode, 429, 'a third spelling finds the limit reached');
 });

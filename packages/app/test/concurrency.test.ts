@@ -5,6 +5,7 @@
  */
 import t, { type Test } from 'tap';
 import { buildApp } from '@hallpass/app';
+import { bcryptHashCount } from '@hallpass/auth';
 import type { DB } from '@hallpass/db';
 import { testDB } from '@hallpass/db/testing';
 
@@ -31,9 +32,10 @@ function spelling(n: number): string {
   return [...'racer'].map((letter, bit) => ((n >> bit) & 1 ? letter.toUpperCase() : letter)).join('') + '@example.com';
 }
 
-t.test('30 sign-ups of one new email at once, in different letter cases: exactly one account', async (t) => {
+t.test('30 sign-ups of one new email at once, in different letter cases: exactly one account, and one bcrypt hash', async (t) => {
   const { base, db } = await listeningService(t);
   const emails = Array.from({ length: 30 }, (_, n) => spelling(n));
+  const hashesBefore = bcryptHashCount();
   const answers = await Promise.all(emails.map((email) => post(base, 'POST', '/users', { email, password: 'b4l0u' })));
 
   const winners = answers.flatMap((answer, n) => (answer.status === 200 ? [emails[n]] : []));
@@ -45,6 +47,10 @@ t.test('30 sign-ups of one new email at once, in different letter cases: exactly
   });
   const rows = await db.knex('users').where('canonical_email', 'racer@example.com').select('email');
   t.same(rows, [{ email: winners[0] }], 'one row, holding the address as the winning sign-up sent it');
+  t.equal(bcryptHashCount() - hashesBefore, 1, 'one hash in all: the 29 others waited for the sign-up in flight, then found the address taken');
+  const again = bcryptHashCount();
+  t.equal((await post(base, 'POST', '/users', { email: 'RACER@example.com', password: 'b4l0u' })).status, 400, 'a later sign-up for the address');
+  t.equal(bcryptHashCount(), again, 'costs no hash either');
 });
 
 t.test('10 uses of one reset token at once: exactly one 200, and its password is the one that works', async (t) => {

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import t from 'tap';
 import { ConfigError, databaseOptions, defaultDataDir, defaultRateLimits, describeDatabase, isLocalHost, loadConfig, settings } from '@hallpass/app';
 
@@ -46,6 +47,7 @@ t.test('defaults: 127.0.0.1:5000, the embedded database in the repository\'s .da
     logLevel: 'info',
     nodeEnv: 'development',
     bcryptCost: 12,
+    bcryptMaxQueue: 16 * availableParallelism(),
     requestTimeoutMs: 10_000,
     headersTimeoutMs: 5_000,
     keepAliveTimeoutMs: 5_000,
@@ -72,6 +74,7 @@ t.test('the environment overrides every default', async (t) => {
     LOG_LEVEL: 'warn',
     NODE_ENV: 'production',
     BCRYPT_COST: '13',
+    BCRYPT_MAX_QUEUE: '0',
     HTTP_REQUEST_TIMEOUT_MS: '20000',
     HTTP_HEADERS_TIMEOUT_MS: '3000',
     HTTP_KEEP_ALIVE_TIMEOUT_MS: '65000',
@@ -97,6 +100,7 @@ t.test('the environment overrides every default', async (t) => {
     logLevel: 'warn',
     nodeEnv: 'production',
     bcryptCost: 13,
+    bcryptMaxQueue: 0,
     requestTimeoutMs: 20_000,
     headersTimeoutMs: 3_000,
     keepAliveTimeoutMs: 65_000,

@@ -11,6 +11,8 @@ import { closedPort, testSmtp } from './fixtures/smtp.ts';
 const ANSWER = { message: 'if an account uses this email, a password-reset link has been sent to it' };
 const MAIL_FROM = 'hallpass <no-reply@hallpass.test>';
 const PUBLIC_ORIGIN = 'https://auth.example.com';
+const RESET_SUBJECT = 'Reset your hallpass password';
+const CHANGED_SUBJECT = 'Your hallpass password was changed';
 const UUID_V4 = /[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}/g;
 
 /** The service in the production profile, mailing through `smtpUrl`; reset requests limited to 3 per account. */
@@ -131,17 +133,61 @@ t.test('the course profile keeps the contract: the token in the answer, 403 for 
   t.equal(known.statusCode, 200);
   t.same(Object.keys(known.json()), ['email', 'reset_token'], 'the course answer: {"email", "reset_token"}');
   t.equal((await send(course, 'POST', '/reset_password', { email: 'nobody@example.com' })).statusCode, 403);
+  const reset = await send(course, 'PUT', '/reset_password', { email: 'course@example.com', reset_token: known.json().reset_token, new_password: 'c0urs3-pw-second-one' });
+  t.equal(reset.statusCode, 200, 'a reset with the answer\'s token works');
   // The production app's mail to a later request comes after any mail the course app could have sent.
   await signUp(app, 'after-course@example.com', '4ft3r-pw-production');
   if (!t.same((await send(app, 'POST', '/reset_password', { email: 'after-course@example.com' })).json(), ANSWER, 'the production answer')) return;
   await smtp.mailTo('after-course@example.com');
-  t.same(smtp.mails.filter((mail) => mail.envelope.to.includes('course@example.com')), [], 'the course profile mails nothing');
+  t.same(smtp.mails.filter((mail) => mail.envelope.to.includes('course@example.com')), [], 'the course profile mails nothing, neither the token nor the notice of the change');
+});
+
+t.test('after a reset, the owner gets a mail saying the password was changed, with no token in it', async (t) => {
+  await signUp(app, 'Owner@example.com', '0wn3r-first-password');
+  await send(app, 'POST', '/reset_password', { email: 'owner@example.com' });
+  const token = tokenIn((await smtp.mailTo('Owner@example.com', RESET_SUBJECT)).text);
+  // Typed in full-width letters: the account's own address gets the mail.
+  const reset = await send(app, 'PUT', '/reset_password', { email: '\uff4f\uff57\uff4e\uff45\uff52@example.com', reset_token: token, new_password: '0wn3r-second-password' });
+  t.equal(reset.statusCode, 200, `the reset worked, got ${reset.statusCode} ${reset.body}`);
+  const notice = await smtp.mailTo('Owner@example.com', CHANGED_SUBJECT);
+  t.match(notice.text, /password of the hallpass account of Owner@example\.com was just changed with a password-reset link/, 'it says what happened, to the address as registered');
+  t.match(notice.text, /If it was not you, someone else can get into your account/, 'and what to do if it was not the reader');
+  t.match(notice.text, `${PUBLIC_ORIGIN}/try`, 'where to ask for a reset: PUBLIC_ORIGIN');
+  t.same(notice.text.match(UUID_V4), null, 'no token, nor anything like one');
+  t.same(notice.from, { name: 'hallpass', address: 'no-reply@hallpass.test' });
+});
+
+t.test('after a change with PUT /password, the owner gets the same kind of mail', async (t) => {
+  await signUp(app, 'changer@example.com', 'ch4ng3r-first-password');
+  const login = await send(app, 'POST', '/sessions', { email: 'CHANGER@example.com', password: 'ch4ng3r-first-password' });
+  const cookie = login.cookies.find((c) => c.name.endsWith('session_id'));
+  const change = await app.inject({
+    method: 'PUT',
+    url: '/password',
+    cookies: { [cookie?.name ?? '__Host-session_id']: cookie?.value ?? '' },
+    payload: { current_password: 'ch4ng3r-first-password', new_password: 'ch4ng3r-second-password' },
+  });
+  t.equal(change.statusCode, 200, `the change worked, got ${change.statusCode} ${change.body}`);
+  const notice = await smtp.mailTo('changer@example.com', CHANGED_SUBJECT);
+  t.match(notice.text, /was just changed by someone logged in to it,/);
+  t.match(notice.text, /and every other session of the account has ended/);
+  t.same(notice.text.match(UUID_V4), null, 'no token');
+});
+
+t.test('a failed reset or change mails nothing', async (t) => {
+  await signUp(app, 'quiet@example.com', 'qu13t-first-password');
+  t.equal((await send(app, 'PUT', '/reset_password', { email: 'quiet@example.com', reset_token: '8f6c5a0e-3c1b-4d2a-9e7f-1a2b3c4d5e6f', new_password: 'qu13t-second-password' })).statusCode, 403);
+  // Mails go out in the order of the requests: once a later one has arrived, none is coming for the failed reset.
+  await signUp(app, 'after-quiet@example.com', '4ft3r-qu13t-password');
+  await send(app, 'POST', '/reset_password', { email: 'after-quiet@example.com' });
+  await smtp.mailTo('after-quiet@example.com');
+  t.same(smtp.mails.filter((mail) => mail.envelope.to.includes('quiet@example.com')), [], 'no mail to quiet@example.com');
 });
 
 t.test('no log line holds a mailed token', async (t) => {
   t.ok(smtp.mails.length >= 5, `mails went out (${smtp.mails.length})`);
   const all = log.text();
-  for (const mail of smtp.mails) {
+  for (const mail of smtp.mails.filter((m) => m.subject === RESET_SUBJECT)) {
     const token = tokenIn(mail.text);
     t.notOk(all.includes(token), `the log does not contain the token mailed to ${mail.envelope.to.join(', ')}`);
   }
@@ -162,4 +208,12 @@ t.test('with the mail server down, the answer is the same 200, and the failure i
   const tokensLogged = [...new Set(all.match(UUID_V4))].filter((uuid) => createHash('sha256').update(uuid).digest('hex') === digest);
   t.same(tokensLogged, [], 'no log line holds the token');
   t.notOk(all.includes(`${PUBLIC_ORIGIN}/try#`), 'no log line holds the link');
+
+  const reset = await send(down, 'PUT', '/reset_password', { email: 'unlucky@example.com', reset_token: '8f6c5a0e-3c1b-4d2a-9e7f-1a2b3c4d5e6f', new_password: 'unl4cky-second-pw' });
+  t.equal(reset.statusCode, 403, 'a wrong token');
+  await db.updateUser((await db.findUserBy({ email: 'unlucky@example.com' })).id, { resetToken: createHash('sha256').update('0d6a1d2e-5b8f-4c1e-9a3b-2f4e6d8c0a1b').digest('hex'), resetCreatedAt: new Date() });
+  const used = await send(down, 'PUT', '/reset_password', { email: 'unlucky@example.com', reset_token: '0d6a1d2e-5b8f-4c1e-9a3b-2f4e6d8c0a1b', new_password: 'unl4cky-second-pw' });
+  t.equal(used.statusCode, 200, `a reset with the mail server down still answers 200, got ${used.statusCode} ${used.body}`);
+  const notice = await downLog.line((line) => line.msg === 'password-change mail not sent', 'the failed notice was not logged');
+  t.match(notice, { level: 50, how: 'reset' }, 'the failed notice is logged as an error');
 });

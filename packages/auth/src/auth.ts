@@ -1,5 +1,6 @@
 import {
   EmailTakenError,
+  canonicalEmail,
   InvalidArgumentError,
   InvalidRequestError,
   NoResultFoundError,
@@ -9,7 +10,8 @@ import {
   type UserProps,
 } from '@hallpass/db';
 import { InvalidResetTokenError, UnknownEmailError, UserExistsError, WrongPasswordError } from './errors.ts';
-import { DEFAULT_BCRYPT_COST, checkBcryptCost, checkPasswordInput, hashPassword, typeName, verifyPassword } from './password.ts';
+import { DEFAULT_BCRYPT_COST, bcryptCostOf, checkBcryptCost, checkPasswordInput, hashPassword, typeName, verifyPassword } from './password.ts';
+import { BusyError } from './slots.ts';
 import { checkPasswordStrength, passwordPolicies, type PasswordPolicy } from './password-policy.ts';
 import { generateUuid, hashToken, isWellFormedToken } from './tokens.ts';
 
@@ -64,6 +66,8 @@ export class Auth {
   readonly #passwordPolicy: PasswordPolicy;
   /** A hash of a random password at the configured cost, made on first need: unknown emails are checked against it. */
   #dummyHash: Promise<string> | undefined;
+  /** By canonical email, the end of the line of sign-ups for it in this process (`#oneAtATime`). */
+  readonly #inTurn = new Map<string, Promise<void>>();
 
   constructor(db: DB, options: AuthOptions = {}) {
     if (typeof db !== 'object' || db === null) {
@@ -95,14 +99,18 @@ export class Auth {
     this.#checkNewPassword(password, email);
     // #endregion
     // #region task-21
-    // Insert, and let the unique index refuse a second account: a look-up first would race.
-    const hashedPassword = await hashPassword(password, { cost: this.#bcryptCost });
-    try {
-      return await this.#db.addUser(email, hashedPassword);
-    } catch (error) {
-      if (error instanceof EmailTakenError) throw new UserExistsError(email);
-      throw error;
-    }
+    // Sign-ups of one address take turns in this process and each looks it up first, so a
+    // duplicate costs a query, never a bcrypt hash of its own. Between processes, the unique index decides.
+    return this.#oneAtATime(canonicalEmail(email), async () => {
+      if ((await this.#findUser({ email })) !== null) throw new UserExistsError(email);
+      const hashedPassword = await hashPassword(password, { cost: this.#bcryptCost });
+      try {
+        return await this.#db.addUser(email, hashedPassword);
+      } catch (error) {
+        if (error instanceof EmailTakenError) throw new UserExistsError(email);
+        throw error;
+      }
+    });
     // #stub
     // if ((await this.#findUser({ email })) !== null) throw new UserExistsError(email);
     // const hashedPassword = await hashPassword(password, { cost: this.#bcryptCost });
@@ -122,14 +130,30 @@ export class Auth {
     // #region task-25
     // An unknown email costs the same bcrypt work as a known one, so the answer's timing tells nothing.
     if (user === null) {
-      this.#dummyHash ??= hashPassword(generateUuid(), { cost: this.#bcryptCost });
-      await verifyPassword(password, await this.#dummyHash);
+      // Made on first need and kept; not kept when it failed (bcrypt was too busy): the next unknown email makes it again.
+      const dummyHash = (this.#dummyHash ??= hashPassword(generateUuid(), { cost: this.#bcryptCost }));
+      dummyHash.catch(() => {
+        if (this.#dummyHash === dummyHash) this.#dummyHash = undefined;
+      });
+      await verifyPassword(password, await dummyHash);
       return false;
     }
+    if (!(await verifyPassword(password, user.hashedPassword))) return false;
+    // A hash of another cost answers a wrong password sooner (or later) than the dummy hash does. Now that
+    // the password is known, store it again at the configured cost, while the stored hash is still the one
+    // just checked (a change at the same instant wins). Too busy now: a later login will do it.
+    if (bcryptCostOf(user.hashedPassword) !== this.#bcryptCost) {
+      const rehashed = await hashPassword(password, { cost: this.#bcryptCost }).catch((error: unknown) => {
+        if (error instanceof BusyError) return null;
+        throw error;
+      });
+      if (rehashed !== null) await this.#db.updateUserIf(user.id, { hashedPassword: user.hashedPassword }, { hashedPassword: rehashed });
+    }
+    return true;
     // #stub
     // if (user === null) return false;
+    // return verifyPassword(password, user.hashedPassword);
     // #endregion
-    return verifyPassword(password, user.hashedPassword);
     // #stub
     // throw new TaskNotDoneError(8, 'write `Auth.validLogin`: true when the password matches the user\'s hash, false otherwise');
     // #endregion
@@ -236,6 +260,16 @@ export class Auth {
   }
 
   /**
+   * The address the account that `email` finds was registered with (as stored,
+   * not as typed: `BOB@example.com` may find `bob@example.com`), or `null` when
+   * no account has it: where a mail to the account's owner may be sent.
+   */
+  async accountEmail(email: string): Promise<string | null> {
+    checkText('email', email);
+    return (await this.#findUser({ email }))?.email ?? null;
+  }
+
+  /**
    * Sets a new password for the holder of `resetToken` and spends the token;
    * `InvalidResetTokenError` otherwise. With `email`, the token must also have been
    * issued to that account (any letter case): a token of another account is refused
@@ -326,6 +360,25 @@ export class Auth {
   /** A password about to be stored meets the configured policy: with `nist`, `checkPasswordStrength`'s rule; with `basic`, bcrypt's limit alone. */
   #checkNewPassword(password: string, email?: string): void {
     if (this.#passwordPolicy === 'nist') checkPasswordStrength(password, { email });
+  }
+
+  /**
+   * Runs `work` after every earlier call with the same `key` has settled, so
+   * that calls with one key take turns, in the order they came, within this
+   * process. What `work` resolves or rejects with is the answer.
+   */
+  async #oneAtATime<T>(key: string, work: () => Promise<T>): Promise<T> {
+    const mine = (this.#inTurn.get(key) ?? Promise.resolve()).then(work);
+    const settled = mine.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.#inTurn.set(key, settled);
+    try {
+      return await mine;
+    } finally {
+      if (this.#inTurn.get(key) === settled) this.#inTurn.delete(key);
+    }
   }
 
   /** The user matching `criteria`, or `null`: here, finding nobody is an answer, not an error. */

@@ -7,7 +7,20 @@ export {
   DEFAULT_RESET_TOKEN_LIFETIME,
 } from './auth.ts';
 export type { AuthOptions, IssuedResetToken, SessionLimits, UpdatePasswordOptions } from './auth.ts';
-export { hashPassword, verifyPassword, checkPasswordInput, checkBcryptCost, DEFAULT_BCRYPT_COST, MAX_PASSWORD_BYTES, MIN_PASSWORD_LENGTH } from './password.ts';
+export {
+  hashPassword,
+  verifyPassword,
+  checkPasswordInput,
+  checkBcryptCost,
+  bcryptCostOf,
+  bcryptSlots,
+  bcryptHashCount,
+  DEFAULT_BCRYPT_COST,
+  DEFAULT_BCRYPT_QUEUE_PER_CORE,
+  MAX_PASSWORD_BYTES,
+  MIN_PASSWORD_LENGTH,
+} from './password.ts';
+export { Slots, BusyError } from './slots.ts';
 export type { HashOptions } from './password.ts';
 export { generateUuid, hashToken, isWellFormedToken } from './tokens.ts';
 export { checkPasswordStrength, contextWords, commonPasswords, passwordPolicies, SERVICE_NAME, MIN_CONTEXT_WORD_LENGTH } from './password-policy.ts';

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { Slots } from '../src/slots.ts';
-import { bcryptSlots, hashPassword, verifyPassword } from '../src/password.ts';
+import { bcryptHashCount, bcryptSlots, hashPassword, verifyPassword } from '../src/password.ts';
 
 /** A task that finishes when the test says so. */
 function gate<T>() {
@@ -60,4 +60,43 @@ t.test('hashPassword and verifyPassword take one of bcrypt\'s slots each', async
   t.equal(bcryptSlots.waiting, extra, 'compares wait for a slot too');
   t.same(await Promise.all(checks), Array(bcryptSlots.size + extra).fill(true));
   t.equal(bcryptSlots.running, 0);
+});
+
+t.test('Slots lets at most `maxWaiting` tasks wait; one more is refused with BusyError, before it starts', async (t) => {
+  const slots = new Slots(1, 1);
+  const gates = [gate<string>(), gate<string>()];
+  const first = slots.run(() => gates[0]!.promise);
+  const second = slots.run(() => gates[1]!.promise);
+  t.equal(slots.waiting, 1);
+  let ran = false;
+  const third = slots.run(async () => {
+    ran = true;
+    return 'c';
+  });
+  await t.rejects(third, { name: 'BusyError', code: 'ERR_BUSY', waiting: 1, message: /busy: 1 password checks are already waiting/ });
+  t.ok(third instanceof Promise, 'a refusal is a rejected promise, like any other failure');
+  t.notOk(ran, 'the refused task never ran');
+  t.equal(slots.started, 1, 'one task has started');
+  slots.maxWaiting = 2;
+  const fourth = slots.run(async () => 'd');
+  t.equal(slots.waiting, 2, 'a higher limit lets one more wait');
+  gates[0]!.open('a');
+  gates[1]!.open('b');
+  t.same(await Promise.all([first, second, fourth]), ['a', 'b', 'd']);
+  t.equal(slots.started, 3);
+
+  t.equal(new Slots(1).maxWaiting, Number.POSITIVE_INFINITY, 'no limit unless one is given');
+  for (const bad of [-1, 1.5, Number.NaN]) {
+    t.throws(() => new Slots(1, bad), RangeError, `maxWaiting ${bad} in the constructor`);
+    t.throws(() => (slots.maxWaiting = bad), RangeError, `maxWaiting ${bad} set later`);
+  }
+  t.equal(slots.maxWaiting, 2, 'a refused value changes nothing');
+});
+
+t.test('bcrypt lets 16 jobs per core wait by default, and counts its hashes', async (t) => {
+  t.equal(bcryptSlots.maxWaiting, 16 * bcryptSlots.size);
+  const before = bcryptHashCount();
+  const hash = await hashPassword('pa55word', { cost: 4 });
+  await verifyPassword('pa55word', hash);
+  t.equal(bcryptHashCount() - before, 1, 'a hash counts, a comparison does not');
 });

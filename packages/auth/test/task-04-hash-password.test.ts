@@ -76,3 +76,36 @@ t.test('a cost bcrypt would not use as given is refused', async (t) => {
     }, `cost ${String(cost)}`);
   }
 });
+
+t.test('a password holding a control character other than tab is refused; a tab is kept', async (t) => {
+  const controls: [string, string][] = [
+    ['NUL', 'pass\u0000word'],
+    ['a line feed', 'pass\nword'],
+    ['a carriage return', 'pass\rword'],
+    ['escape', '\u001b[31mpassword'],
+    ['DEL', 'password\u007f'],
+    ['a C1 control (NEL)', 'pass\u0085word'],
+  ];
+  for (const [what, password] of controls) {
+    const error = await hashPassword(password, { cost: 4 }).catch((e: unknown) => e as Error);
+    t.match(error, { name: 'InvalidArgumentError', code: 'ERR_INVALID_ARGUMENT', message: /control characters other than tab, got U\+00[0-9A-F]{2}/ }, `${what}: refused, the message names the code point`);
+    t.notOk(error.message.includes(password), `${what}: the message does not echo the password`);
+  }
+  const hash = await hashPassword('pass\tword', { cost: 4 });
+  t.ok(await bcrypt.compare('pass\tword', hash), 'a tab is a character like any other');
+});
+
+t.test('the hash is of the password in Unicode NFC: an accent typed apart is the same password', async (t) => {
+  const decomposed = 'cafe\u0301-cre\u0300me';
+  const composed = 'caf\u00e9-cr\u00e8me';
+  const hash = await hashPassword(decomposed, { cost: 4 });
+  t.ok(await bcrypt.compare(composed, hash), 'bcrypt was given the NFC form');
+  t.notOk(await bcrypt.compare(decomposed, hash), 'not the form as typed');
+  // U+0958 is 3 bytes, and NFC turns it into two characters of 3 bytes each: 24 of them are 72 bytes typed, 144 once normalised.
+  const growing = '\u0958'.repeat(24);
+  t.equal(Buffer.byteLength(growing), 72);
+  await t.rejects(hashPassword(growing, { cost: 4 }), { code: 'ERR_INVALID_ARGUMENT', message: /72 bytes in UTF-8, got 144 bytes/ }, 'the 72 bytes are counted on the NFC form, which bcrypt reads');
+  const shrinking = 'e\u0301'.repeat(30);
+  t.equal(Buffer.byteLength(shrinking), 90);
+  t.ok(await bcrypt.compare('\u00e9'.repeat(30), await hashPassword(shrinking, { cost: 4 })), '90 bytes typed, 60 once normalised: accepted');
+});

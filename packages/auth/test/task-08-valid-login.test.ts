@@ -1,3 +1,4 @@
+import bcrypt from 'bcrypt';
 import t from 'tap';
 import { Auth, hashPassword, verifyPassword } from '@hallpass/auth';
 import { testDB } from '@hallpass/db/testing';
@@ -77,4 +78,20 @@ t.test('verifyPassword compares a password with a bcrypt hash', async (t) => {
   t.notOk(settled, 'the comparison does not block the event loop (bcrypt.compare, not compareSync)');
   await comparing;
   await t.rejects(verifyPassword('b4l0u', null as never), { code: 'ERR_INVALID_ARGUMENT', message: /hashedPassword/ }, 'a hash that is not a string is refused');
+});
+
+t.test('verifyPassword compares the NFC form, and the form as typed for a hash made before passwords were normalised', async (t) => {
+  const composed = 'caf\u00e9-cr\u00e8me';
+  const decomposed = 'cafe\u0301-cre\u0300me';
+  const hash = await hashPassword(composed, { cost: 4 });
+  t.equal(await verifyPassword(decomposed, hash), true, 'an accent typed apart matches the composed one');
+  t.equal(await verifyPassword(composed, hash), true);
+  const oldHash = await bcrypt.hash(decomposed, 4);
+  t.equal(await verifyPassword(decomposed, oldHash), true, 'an old hash of the decomposed form still opens with that form');
+  t.equal(await verifyPassword('cafe\u0301-cre\u0300mes', oldHash), false, 'another decomposed password does not');
+  // 90 bytes as typed, 60 in NFC: no hash was ever made of the typed form (it was over 72 bytes), so it alone is compared.
+  const long = 'e\u0301'.repeat(30);
+  t.equal(await verifyPassword(long, await hashPassword(long, { cost: 4 })), true);
+  t.equal(await verifyPassword(long, oldHash), false);
+  t.equal(await verifyPassword(long, await bcrypt.hash('e\u0301'.repeat(24), 4)), false, 'the form as typed is never compared past 72 bytes, so it cannot match on its first 72 alone');
 });

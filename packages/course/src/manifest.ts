@@ -63,10 +63,11 @@ export const tasks: readonly Task[] = [
   },
   {
     id: 4, slug: 'hash-password', title: 'hashPassword', package: 'auth', original: '`_hash_password` in auth.py',
-    minutes: 15,
+    minutes: 20,
     objectives: [
       'Hash a password with bcrypt and a per-password salt',
       'Refuse a password bcrypt would silently cut: more than 72 bytes in UTF-8',
+      'Refuse control characters, and hash one Unicode form (NFC) of a password',
       'Hash without blocking the event loop',
     ],
     points: 2,
@@ -102,9 +103,10 @@ export const tasks: readonly Task[] = [
   },
   {
     id: 8, slug: 'valid-login', title: 'Auth.validLogin', package: 'auth', original: '`Auth.valid_login` in auth.py',
-    minutes: 15,
+    minutes: 20,
     objectives: [
       'Check a password against a stored bcrypt hash',
+      'Compare the NFC form of a password, and the typed form for older hashes',
       'Answer false, not an error, for an unknown email',
       'Find an email whatever its letter case',
     ],
@@ -218,11 +220,12 @@ export const tasks: readonly Task[] = [
   // The security track: each task hardens code an earlier task wrote.
   {
     id: 21, slug: 'one-account-per-email', title: 'One account per email, race-safe', package: 'auth', original: 'none: `Auth.register_user` looks the email up, then inserts',
-    minutes: 35,
+    minutes: 50,
     objectives: [
-      'Canonicalise an email: trim, Unicode NFC, lower case',
-      'Refuse invisible and direction-changing characters with a typed error',
+      'Canonicalise an email: Unicode NFKC, trim, lower case',
+      'Refuse invisible characters, white space and mail-header specials with a typed error',
       'Let a unique index decide between concurrent sign-ups',
+      'Make duplicate sign-ups wait for the one in flight instead of hashing',
       'Map a unique violation to a domain error',
     ],
     points: 4,
@@ -258,10 +261,11 @@ export const tasks: readonly Task[] = [
   },
   {
     id: 25, slug: 'uniform-time-login', title: 'Uniform-time login', package: 'auth', original: 'none: `Auth.valid_login` returns at once for an unknown email',
-    minutes: 20,
+    minutes: 30,
     objectives: [
       'Spend the same bcrypt work on an unknown email as on a known one',
       'Explain how response time can reveal which accounts exist',
+      'Re-hash a password at the configured cost when its owner logs in',
     ],
     points: 2,
   },
@@ -324,13 +328,14 @@ export const tasks: readonly Task[] = [
   // The production profile: what NODE_ENV=production changes beyond tasks 26–29.
   {
     id: 31, slug: 'reset-by-mail', title: 'Reset by mail: one answer for every email', package: 'app', original: 'none: `get_reset_password_token()` returns the token, and 403 for an unknown email',
-    minutes: 40,
+    minutes: 50,
     objectives: [
       'Answer a reset request the same way whether or not an account uses the email',
       'Deliver a reset token out of band, by mail, to the address the account was registered with',
       'Send the mail without making the client wait for the mail server',
       'Build links from the configured public origin, never from the Host header',
       'Log a failed delivery without the token it carried',
+      'Tell the owner by mail when the password changes, without a token',
     ],
     points: 5,
   },

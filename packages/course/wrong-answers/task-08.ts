@@ -51,7 +51,25 @@ export default [
   {
     name: 'verifyPassword compares with the blocking compareSync',
     file: password,
-    find: 'return bcrypt.compare(password, hashedPassword);',
-    replace: 'return bcrypt.compareSync(password, hashedPassword);',
+    find: 'if (await bcrypt.compare(normalized, hashedPassword)) return true;',
+    replace: 'if (bcrypt.compareSync(normalized, hashedPassword)) return true;',
+  },
+  {
+    name: 'verifyPassword compares the password as typed, not its NFC form',
+    file: password,
+    find: "const normalized = password.normalize('NFC');",
+    replace: 'const normalized = password;',
+  },
+  {
+    name: 'verifyPassword compares the NFC form only: a hash made before passwords were normalised no longer opens',
+    file: password,
+    find: 'return normalized !== password && Buffer.byteLength(password, \'utf8\') <= MAX_PASSWORD_BYTES && bcrypt.compare(password, hashedPassword);',
+    replace: 'return false;',
+  },
+  {
+    name: 'verifyPassword tries the form as typed even past 72 bytes (it matches on its first 72)',
+    file: password,
+    find: "Buffer.byteLength(password, 'utf8') <= MAX_PASSWORD_BYTES && ",
+    replace: '',
   },
 ] satisfies WrongAnswer[];

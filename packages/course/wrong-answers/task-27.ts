@@ -24,7 +24,7 @@ export default [
   {
     name: 'keys the account by the email as typed (another letter case starts a fresh count)',
     file,
-    find: "return typeof email === 'string' ? email.trim().normalize('NFC').toLowerCase() : '';",
+    find: "return typeof email === 'string' ? email.normalize('NFKC').trim().toLowerCase() : '';",
     replace: "return typeof email === 'string' ? email : '';",
   },
   {

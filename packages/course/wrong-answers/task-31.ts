@@ -104,4 +104,29 @@ export default [
     find: "    if (app.profile === 'production') {\n",
     replace: "    if (app.profile !== undefined) {\n",
   },
+  // The notice of a changed password.
+  {
+    name: 'tells nobody when a reset changes the password',
+    file,
+    find: "    if (app.profile === 'production') notifyPasswordChanged(app, request, email, 'reset');\n",
+    replace: '',
+  },
+  {
+    name: 'tells nobody when PUT /password changes the password',
+    file: 'packages/app/src/routes/password.ts',
+    find: "    if (app.profile === 'production') notifyPasswordChanged(app, request, user.email, 'change');\n",
+    replace: '',
+  },
+  {
+    name: 'sends the notice before the reset is known to have worked (a wrong token mails the owner too)',
+    file,
+    find: '    await app.auth.updatePassword(resetToken, newPassword, { email });\n',
+    replace: "    if (app.profile === 'production') notifyPasswordChanged(app, request, email, 'reset');\n    await app.auth.updatePassword(resetToken, newPassword, { email });\n",
+  },
+  {
+    name: 'sends the notice in the course profile too',
+    file,
+    find: "    if (app.profile === 'production') notifyPasswordChanged(app, request, email, 'reset');\n",
+    replace: "    notifyPasswordChanged(app, request, email, 'reset');\n",
+  },
 ] satisfies WrongAnswer[];

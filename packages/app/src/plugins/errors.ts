@@ -9,6 +9,8 @@ interface Mapping {
   message?: string;
   /** The contract fixes this body literally: send `{ message }` and nothing else. */
   bare?: boolean;
+  /** Seconds after which the client may try again (`Retry-After`): the refusal is about load, not the request. */
+  retryAfter?: number;
 }
 
 /**
@@ -23,6 +25,8 @@ const statusByCode: Readonly<Record<string, Mapping>> = {
   ERR_TASK_NOT_DONE: { status: 501 },
   // The rate limits cannot count the request (Redis down, the memory counter full): refused, never let through uncounted.
   ERR_RATE_LIMITS_UNAVAILABLE: { status: 503 },
+  // Too many bcrypt jobs already wait (BCRYPT_MAX_QUEUE): refused before any hashing; the client retries shortly.
+  ERR_BUSY: { status: 503, retryAfter: 1 },
   // #region task-07
   ERR_USER_EXISTS: { status: 400, message: 'email already registered', bare: true },
   // #endregion
@@ -65,8 +69,8 @@ export default fp(
       if (mapping !== undefined) {
         const message = mapping.message ?? error.message;
         request.log.info({ code: error.code, statusCode: mapping.status }, message);
-        // An error that knows when to come back (a 503 of the rate limits) says so.
-        const retryAfter = (error as { retryAfterSeconds?: unknown }).retryAfterSeconds;
+        // An error that knows when to come back (a 503 of the rate limits, or of a full bcrypt queue) says so.
+        const retryAfter = mapping.retryAfter ?? (error as { retryAfterSeconds?: unknown }).retryAfterSeconds;
         if (typeof retryAfter === 'number') reply.header('retry-after', String(retryAfter));
         if (mapping.bare === true) return reply.status(mapping.status).send({ message });
         return sendError(reply, mapping.status, error.code, message);

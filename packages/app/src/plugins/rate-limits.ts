@@ -54,16 +54,16 @@ function ipv6Groups(address: string): number[] {
   return [...left, ...Array<number>(8 - left.length - right.length).fill(0), ...right];
 }
 
-/** The account a request names: the email as the service compares it (trimmed, NFC, lower case). */
+/** The account a request names: the email as the service compares it (NFKC, trimmed, lower case), so a full-width spelling counts as the plain one. */
 export function accountKey(request: FastifyRequest): string {
   const email = (request.body as { email?: unknown } | undefined)?.email;
-  return typeof email === 'string' ? email.trim().normalize('NFC').toLowerCase() : '';
+  return typeof email === 'string' ? email.normalize('NFKC').trim().toLowerCase() : '';
 }
 
 /** The account of the request's session, in the same form as `accountKey`; `''` without a valid session. */
 export async function sessionAccountKey(request: FastifyRequest): Promise<string> {
   const user = await request.server.auth.getUserFromSessionId(sessionIdOf(request));
-  return user === null ? '' : user.email.trim().normalize('NFC').toLowerCase();
+  return user === null ? '' : user.email.normalize('NFKC').trim().toLowerCase();
 }
 
 /** What a failure-counting route's failures are: their kind, the status that means one, and the account they are counted against. */

@@ -1,6 +1,7 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { TaskNotDoneError } from '@hallpass/db';
 import { NoSessionError } from '../errors.ts';
+import { notifyPasswordChanged } from '../notices.ts';
 import { SESSION_COOKIE, sessionCookieOptions, sessionIdOf } from '../plugins/cookies.ts';
 import { Password, badRequest, bodyTypes, errorResponse } from '../schemas.ts';
 
@@ -33,6 +34,10 @@ const password: FastifyPluginAsyncTypebox = async (app) => {
     if (user === null) throw new NoSessionError();
     const { current_password: currentPassword, new_password: newPassword } = request.body;
     await app.auth.changePassword(user.email, currentPassword, newPassword);
+    // #region task-31
+    // Production: the owner hears of it, in case the one logged in was not them; the answer does not wait for the mail.
+    if (app.profile === 'production') notifyPasswordChanged(app, request, user.email, 'change');
+    // #endregion
     // The change ended every session, this client's too: it gets a new one, made after the change.
     const sessionId = await app.auth.createSession(user.email);
     if (sessionId !== null) reply.setCookie(SESSION_COOKIE, sessionId, sessionCookieOptions);

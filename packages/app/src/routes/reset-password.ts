@@ -1,6 +1,7 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { TaskNotDoneError } from '@hallpass/db';
+import { notifyPasswordChanged } from '../notices.ts';
 import type { Mail } from '../plugins/mail.ts';
 import { Email, Password, ResetToken, badRequest, bodyTypes, errorResponse, trimEmail } from '../schemas.ts';
 
@@ -60,6 +61,10 @@ const resetPassword: FastifyPluginAsyncTypebox = async (app) => {
     const { email, reset_token: resetToken, new_password: newPassword } = request.body;
     // Passing the email makes Auth refuse a token issued to another account (the original forgot to check).
     await app.auth.updatePassword(resetToken, newPassword, { email });
+    // #region task-31
+    // Production: the owner hears of it, whoever used the token; the answer does not wait for the mail.
+    if (app.profile === 'production') notifyPasswordChanged(app, request, email, 'reset');
+    // #endregion
     return { email, message: 'Password updated' };
   });
   // #stub
