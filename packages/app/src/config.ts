@@ -140,6 +140,7 @@ export const settings = {
   dataDir: text('HALLPASS_DATA_DIR', defaultDataDir, 'folder of the embedded database, used when `DATABASE_URL` is unset'),
   redisUrl: url('REDIS_URL', ['redis', 'rediss'], 'Redis server shared by several instances; `/readyz` checks it'),
   logLevel: oneOf('LOG_LEVEL', logLevels, 'info', 'pino log level'),
+  logFormat: byProfile('LOG_FORMAT', ['pretty', 'json'], 'log lines for a person (`pretty`) or for a machine (`json`); unset: `pretty` when standard output is a terminal, `json` otherwise and always in production'),
   nodeEnv: oneOf('NODE_ENV', ['development', 'test', 'production'], 'development', '`production` selects the production profile'),
   bcryptCost: integer('BCRYPT_COST', 12, 4, 31, 'bcrypt work factor for new password hashes: each step doubles the time a hash (and a guess) takes'),
   requestTimeoutMs: integer('HTTP_REQUEST_TIMEOUT_MS', 10_000, 1, 600_000, 'a request (headers and body) must arrive within this; a slower client is cut off with 408'),
@@ -219,6 +220,10 @@ const rules: ReadonlyArray<(config: Config) => string | undefined> = [
   (c) =>
     c.sessionIdleTimeout > c.sessionAbsoluteTimeout
       ? `SESSION_IDLE_TIMEOUT_SECONDS (${c.sessionIdleTimeout}) must not exceed SESSION_ABSOLUTE_TIMEOUT_SECONDS (${c.sessionAbsoluteTimeout})`
+      : undefined,
+  (c) =>
+    c.profile === 'production' && c.logFormat === 'pretty'
+      ? 'LOG_FORMAT=pretty is refused in production: its logs go to a collector, one JSON object a line'
       : undefined,
   (c) =>
     c.profile === 'production' && c.security.passwordPolicy !== 'nist'

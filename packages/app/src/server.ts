@@ -5,13 +5,14 @@
 import { DB, HallpassError } from '@hallpass/db';
 import { buildApp } from './app.ts';
 import { ConfigError, databaseOptions, describeDatabase, loadConfig, type Config } from './config.ts';
+import { isPretty, listeningLine, serverLogger } from './logging.ts';
 import { serverOptions } from './server-options.ts';
 
 async function start(config: Config) {
   const db = await DB.open(databaseOptions(config));
   const app = await buildApp({
     db,
-    logger: { level: config.logLevel },
+    logger: await serverLogger(config.logLevel, isPretty(config.logFormat, config.profile, process.stdout.isTTY === true)),
     bcryptCost: config.bcryptCost,
     profile: config.profile,
     security: config.security,
@@ -24,7 +25,7 @@ async function start(config: Config) {
   app.server.maxConnections = config.maxConnections;
   app.log.info({ database: describeDatabase(config), profile: config.profile }, 'database ready');
   try {
-    await app.listen({ host: config.host, port: config.port });
+    await app.listen({ host: config.host, port: config.port, listenTextResolver: (address) => listeningLine(address, config.security.docs) });
   } catch (error) {
     await app.close();
     throw error;

@@ -2,6 +2,7 @@ import { STATUS_CODES } from 'node:http';
 import type { FastifyError, FastifyReply } from 'fastify';
 import fp from 'fastify-plugin';
 import { HallpassError, isDatabaseUnavailable } from '@hallpass/db';
+import { recordFailure } from '../logging.ts';
 
 interface Mapping {
   status: number;
@@ -53,6 +54,7 @@ function sendError(reply: FastifyReply, status: number, code: string | undefined
  * (validation, body parsing, size, media type) as they are, anything else to a
  * 500 that says nothing about the inside and is logged in full. A library error
  * without an entry in `statusByCode` is such a 500: its log line names the code.
+ * The error goes on the request's one log line (`recordFailure`), with its status.
  */
 export default fp(
   async (app) => {
@@ -60,23 +62,23 @@ export default fp(
       const mapping = error instanceof HallpassError ? statusByCode[error.code] : undefined;
       if (mapping !== undefined) {
         const message = mapping.message ?? error.message;
-        request.log.info({ code: error.code, statusCode: mapping.status }, message);
+        recordFailure(request, { level: 'info', msg: 'request completed', fields: { error: { code: error.code, message } } });
         if (mapping.bare === true) return reply.status(mapping.status).send({ message });
         return sendError(reply, mapping.status, error.code, message);
       }
       const status = (error as FastifyError).statusCode ?? 500;
       if (status >= 400 && status < 500) {
-        request.log.info({ code: error.code, statusCode: status }, error.message);
+        recordFailure(request, { level: 'info', msg: 'request completed', fields: { error: { code: error.code, message: error.message } } });
         return sendError(reply, status, error.code, error.message);
       }
       if (isDatabaseUnavailable(error)) {
         // Not the client's fault and not a bug: the database is down or too slow. Retry shortly.
-        request.log.error({ err: error }, 'database unavailable');
+        recordFailure(request, { level: 'error', msg: 'database unavailable', fields: { err: error } });
         reply.header('retry-after', '1');
         return sendError(reply, 503, 'ERR_DATABASE_UNAVAILABLE', 'the database is unavailable; try again shortly');
       }
       const unmapped = error instanceof HallpassError ? `: no HTTP status for ${error.code} in statusByCode (plugins/errors.ts)` : '';
-      request.log.error({ err: error }, `request failed${unmapped}`);
+      recordFailure(request, { level: 'error', msg: `request failed${unmapped}`, fields: { err: error } });
       return sendError(reply, 500, undefined, 'something went wrong on our side; it has been logged');
     });
   },
