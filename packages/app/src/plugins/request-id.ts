@@ -8,8 +8,10 @@ import { REQUEST_ID_HEADER } from '../logging.ts';
  */
 export default fp(
   async (app) => {
-    app.addHook('onRequest', async (request, reply) => {
+    // A callback, not an async function: no promise to make and settle on every request.
+    app.addHook('onRequest', (request, reply, done) => {
       reply.header(REQUEST_ID_HEADER, request.id);
+      done();
     });
   },
   { name: 'hallpass-request-id', fastify: '5.x' },
