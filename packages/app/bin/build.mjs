@@ -29,7 +29,9 @@ cpSync(new URL('../src/try/', import.meta.url), new URL('../dist/try/', import.m
 const outfile = fileURLToPath(new URL('../dist/server.mjs', import.meta.url));
 // Imported from their installed files, by a path relative to the bundle.
 const installed = ['bcrypt', '@electric-sql/pglite', '@fastify/swagger-ui'];
-// Optional drivers and peers that knex, pg and ioredis import only when asked for: never here.
+// Optional drivers and peers that knex, pg and ioredis import only when asked for: never here. And
+// pino-pretty, which the server imports only for LOG_FORMAT=pretty: from node_modules then, so the
+// bundle that production and the bench load holds none of it.
 const absent = ['pg-native', 'pg-query-stream', 'pg-cloudflare', 'cloudflare:sockets', 'mysql', 'mysql2', 'mariadb', 'mariadb/callback', 'sqlite3', 'better-sqlite3', 'oracledb', 'tedious', 'pino-pretty'];
 const nameFilter = (names) => new RegExp(`^(${names.map((name) => name.replace(/[/.]/g, '\\$&')).join('|')})$`);
 

@@ -24,7 +24,7 @@ import root from './routes/root.ts';
 import sessions from './routes/sessions.ts';
 import tryPage from './routes/try.ts';
 import users from './routes/users.ts';
-import { loggerOptions } from './logging.ts';
+import { loggerOptions, RequestLog } from './logging.ts';
 import { ajvOptions, formatValidationErrors } from './validation.ts';
 
 export interface AppOptions {
@@ -100,9 +100,12 @@ export async function app(instance: FastifyInstance, options: AppOptions): Promi
 
 /** A ready-to-use Fastify instance of the service: `inject()` it in tests, `listen()` it in the server. */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const logger = loggerOptions(options.logger ?? false);
   const instance = Fastify({
     ...options.server,
-    logger: loggerOptions(options.logger ?? false),
+    logger,
+    // One line per request, when it has been answered (see logging.ts).
+    ...(logger === false ? {} : { logController: new RequestLog() }),
     genReqId: requestIdGenerator(options.server?.trustProxy),
     bodyLimit: BODY_LIMIT,
     ajv: ajvOptions,

@@ -170,6 +170,7 @@ export const settings = {
   dataDir: text('HALLPASS_DATA_DIR', defaultDataDir, 'folder of the embedded database, used when `DATABASE_URL` is unset'),
   redisUrl: url('REDIS_URL', ['redis', 'rediss'], 'Redis server shared by several instances; `/readyz` checks it'),
   logLevel: oneOf('LOG_LEVEL', logLevels, 'info', 'pino log level'),
+  logFormat: byProfile('LOG_FORMAT', ['pretty', 'json'], 'log lines for a person (`pretty`) or for a machine (`json`); unset: `pretty` when standard output is a terminal, `json` otherwise and always in production'),
   nodeEnv: oneOf('NODE_ENV', ['development', 'test', 'production'], 'development', '`production` selects the production profile'),
   bcryptCost: integer('BCRYPT_COST', 12, 4, 31, 'bcrypt work factor for new password hashes: each step doubles the time a hash (and a guess) takes'),
   bcryptMaxQueue: integer('BCRYPT_MAX_QUEUE', bcryptSlots.maxWaiting, 0, 100_000, 'bcrypt jobs (hashes and password checks) that may wait for a core, 16 per core by default; a request that would be one more is answered 503 with `Retry-After`, before any hashing'),
@@ -280,6 +281,10 @@ const rules: ReadonlyArray<Rule> = [
   (c) =>
     c.sessionIdleTimeout > c.sessionAbsoluteTimeout
       ? `SESSION_IDLE_TIMEOUT_SECONDS (${c.sessionIdleTimeout}) must not exceed SESSION_ABSOLUTE_TIMEOUT_SECONDS (${c.sessionAbsoluteTimeout})`
+      : undefined,
+  (c) =>
+    c.profile === 'production' && c.logFormat === 'pretty'
+      ? 'LOG_FORMAT=pretty is refused in production: its logs go to a collector, one JSON object a line'
       : undefined,
   (c) =>
     c.profile === 'production' && c.security.passwordPolicy !== 'nist'

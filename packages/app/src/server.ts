@@ -5,6 +5,7 @@
 import { DB } from '@hallpass/db';
 import { buildApp } from './app.ts';
 import { databaseOptions, describeDatabase, loadConfig, type Config } from './config.ts';
+import { isPretty, listeningLine, serverLogger } from './logging.ts';
 import { serverOptions } from './server-options.ts';
 import { atMost, checkDataDir, databaseFailure, describeStartFailure, pluginFailure } from './start-failure.ts';
 
@@ -19,7 +20,7 @@ async function start(config: Config) {
   try {
     app = await buildApp({
       db,
-      logger: { level: config.logLevel },
+      logger: await serverLogger(config.logLevel, isPretty(config.logFormat, config.profile, process.stdout.isTTY === true)),
       bcryptCost: config.bcryptCost,
       bcryptMaxQueue: config.bcryptMaxQueue,
       profile: config.profile,
@@ -36,7 +37,7 @@ async function start(config: Config) {
   app.server.maxConnections = config.maxConnections;
   app.log.info({ database: describeDatabase(config), profile: config.profile }, 'database ready');
   try {
-    await app.listen({ host: config.host, port: config.port });
+    await app.listen({ host: config.host, port: config.port, listenTextResolver: (address) => listeningLine(address, config.security.docs) });
   } catch (error) {
     await atMost(app.close(), config.shutdownTimeoutMs);
     throw error;

@@ -261,6 +261,16 @@ t.test('the password policy: basic in the course profile, nist in production, wh
   t.same(problemsOf({ PASSWORD_POLICY: 'strict' }), ['PASSWORD_POLICY must be one of basic, nist, got "strict"']);
 });
 
+t.test('the log format: unset leaves it to the terminal; production refuses pretty', async (t) => {
+  t.equal(loadConfig({}).logFormat, undefined);
+  t.equal(loadConfig({ LOG_FORMAT: 'pretty' }).logFormat, 'pretty');
+  t.equal(loadConfig({ NODE_ENV: 'production', ...mailSettings, LOG_FORMAT: 'json' }).logFormat, 'json');
+  t.same(problemsOf({ NODE_ENV: 'production', ...mailSettings, LOG_FORMAT: 'pretty' }), [
+    'LOG_FORMAT=pretty is refused in production: its logs go to a collector, one JSON object a line',
+  ]);
+  t.same(problemsOf({ LOG_FORMAT: 'text' }), ['LOG_FORMAT must be one of pretty, json, got "text"']);
+});
+
 t.test('production refuses to start on unsafe settings, naming every one at once', async (t) => {
   const error = (() => {
     try {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { link, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cpSync, existsSync, readFileSync } from 'node:fs';
+import { link, mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
@@ -106,13 +107,14 @@ export function redact(url: string): string {
  * pglite-socket server speaks the wire protocol on a private Unix socket, so the
  * same `pg` driver (and knex) serve both backends.
  */
-async function connectPGlite(dataDir: string | undefined): Promise<Connection> {
+async function connectPGlite(dataDir: string | undefined, fromTemplate = true): Promise<Connection> {
   const lent = dataDir === undefined ? undefined : lentDatabases.get(resolve(dataDir));
   if (lent !== undefined) return borrow(lent);
   let releaseLock = async () => {};
   let pglite: PGlite | undefined;
   try {
     if (dataDir !== undefined) releaseLock = await lockDataDir(resolve(dataDir));
+    if (dataDir !== undefined && fromTemplate) await copyEmptyDatabase(resolve(dataDir));
     pglite = await PGlite.create(dataDir === undefined ? undefined : resolve(dataDir));
     const db = pglite;
     return await serve(db, async () => {
@@ -128,6 +130,53 @@ async function connectPGlite(dataDir: string | undefined): Promise<Connection> {
     const where = dataDir === undefined ? 'in memory' : `in ${dataDir}`;
     throw new DatabaseOpenError(`cannot open the embedded database ${where}: ${String(error)}`, { cause: error });
   }
+}
+
+/** The PGlite release (pinned in this package) an empty database is made by: its files are only good for that one. */
+function pgliteVersion(): string {
+  const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { dependencies: Record<string, string> };
+  return manifest.dependencies['@electric-sql/pglite'] ?? 'unknown';
+}
+
+/**
+ * An empty embedded database (initdb done, nothing in it), made once per PGlite
+ * release in `root` and kept there: creating one takes seconds of CPU, copying
+ * it a fraction of that. New data folders (`connect`) and the test support's
+ * snapshots start from a copy. The folder is only ever renamed into place
+ * whole, so a process that sees it may copy it.
+ */
+export async function emptyDatabase(root = tmpdir()): Promise<string> {
+  const empty = join(root, `hallpass-pglite-empty-${pgliteVersion()}`);
+  if (existsSync(join(empty, 'PG_VERSION'))) return empty;
+  const building = await mkdtemp(join(root, 'hallpass-pglite-build-'));
+  const connection = await connectPGlite(building, false);
+  await connection.close();
+  try {
+    await rename(building, empty);
+  } catch {
+    /* c8 ignore next 2 - another process finished first; theirs is as good as ours */
+    await rm(building, { recursive: true, force: true });
+  }
+  return empty;
+}
+
+/**
+ * Gives a new data folder its files from the empty database rather than
+ * initdb, which takes seconds of CPU. A folder that already holds a database
+ * is left alone; when no empty database can be made (no room in the temporary
+ * folder), PGlite runs initdb in the folder as it would anyway.
+ */
+async function copyEmptyDatabase(dataDir: string): Promise<void> {
+  if (existsSync(join(dataDir, 'PG_VERSION'))) return;
+  let empty: string;
+  try {
+    empty = await emptyDatabase();
+    /* c8 ignore next 3 - a temporary folder that refuses files */
+  } catch {
+    return;
+  }
+  // cpSync: over the thousand files of a database, the promise-based copy takes several times longer.
+  cpSync(empty, dataDir, { recursive: true });
 }
 
 /** Puts a running PGlite behind a socket and a knex handle; `after` runs once both are closed. */

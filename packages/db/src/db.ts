@@ -89,6 +89,9 @@ export class DB {
 
   /** The first user matching every criterion. Emails match case-insensitively. */
   async findUserBy(criteria: Partial<UserProps>): Promise<User> {
+    // Given: a look-up by session id alone, which every authenticated request makes, takes a prepared path.
+    const sessionId = sessionIdAlone(criteria);
+    if (sessionId !== undefined) return this.#findUserBySession(sessionId);
     // #region task-02
     const entries = criteriaEntries(criteria);
     const query = User.query(this.knex).first();
@@ -115,6 +118,34 @@ export class DB {
     // throw new TaskNotDoneError(2, 'write `DB.findUserBy`: the first matching user, or `NoResultFoundError` / `InvalidRequestError`');
     // #endregion
   }
+
+  /**
+   * `findUserBy({ sessionId })`, for the query that runs on every authenticated
+   * request (docs/performance.md). Objection builds its SQL once
+   * (`sessionLookup`), not on every call, and the row becomes a `User` as any
+   * query's does; the statement runs on a connection of knex's pool, without
+   * knex's query runner around it. On PostgreSQL it is also prepared once per
+   * connection, so the server skips parsing and planning it again; its columns
+   * are named, not `*`, since a prepared `select *` fails once a newer release
+   * adds a column.
+   */
+  async #findUserBySession(sessionId: string): Promise<User> {
+    const { sql, bindings } = (this.#sessionLookup ??= sessionLookup(this.knex));
+    // Only a server keeps a statement per connection: the embedded database's one session outlives its socket connections.
+    const name = this.backend === 'postgres' ? 'hallpass_find_user_by_session' : undefined;
+    const client = this.knex.client;
+    const connection = (await client.acquireConnection()) as { query(config: object): Promise<{ rows: object[] }> };
+    let rows: object[];
+    try {
+      ({ rows } = await connection.query({ name, text: sql, values: [sessionId, ...bindings.slice(1)] }));
+    } finally {
+      await client.releaseConnection(connection);
+    }
+    if (rows[0] === undefined) throw new NoResultFoundError('no user matches the given sessionId');
+    return User.fromDatabaseJson(rows[0]);
+  }
+
+  #sessionLookup: { sql: string; bindings: readonly unknown[] } | undefined;
 
   /** Changes the given properties of user `id`; nothing is written when any change is invalid. */
   async updateUser(id: number, changes: Partial<UserProps>): Promise<void> {
@@ -271,6 +302,21 @@ function propertyEntries(what: string, properties: unknown, Refusal: new (messag
     }
   }
   return entries as Entry[];
+}
+
+/** The session id when `criteria` is exactly `{ sessionId }` with a value its column can hold; `undefined` for anything else. */
+function sessionIdAlone(criteria: unknown): string | undefined {
+  if (!isPlainObject(criteria)) return undefined;
+  const keys = Object.keys(criteria);
+  if (keys.length !== 1 || keys[0] !== 'sessionId') return undefined;
+  const { sessionId } = criteria as { sessionId: unknown };
+  return typeof sessionId === 'string' && sessionId !== '' && sessionId.length <= MAX_COLUMN_LENGTH ? sessionId : undefined;
+}
+
+/** The session look-up's SQL (`$1` is the session id), built by Objection as `findUserBy` builds its queries. */
+function sessionLookup(knex: Knex): { sql: string; bindings: readonly unknown[] } {
+  const columns = userProperties.map((property) => User.propertyNameToColumnName(property));
+  return User.query(knex).select(columns).where('session_id', '').orderBy('id').limit(1).toKnexQuery().toSQL().toNative();
 }
 
 // #region task-02

@@ -5,18 +5,14 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { cpSync, rmSync, statfsSync } from 'node:fs';
 import { access, appendFile, cp, mkdtemp, rename, rm } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import type { Knex } from 'knex';
 import { userMigrations } from '@hallpass/user-model';
-import { connect, lendDatabase, type Connection } from './connection.ts';
+import { connect, emptyDatabase, lendDatabase, type Connection } from './connection.ts';
 import { DB } from './db.ts';
 import { migrateToLatest, withConnection } from './migrate.ts';
-
-/** The PGlite release (pinned in this package) the empty database is made by: its files are only good for that one. */
-const PGLITE_VERSION = (createRequire(import.meta.url)('../package.json') as { dependencies: Record<string, string> }).dependencies['@electric-sql/pglite'];
 
 /** The part of a tap test this module needs: somewhere to register clean-up. */
 export interface Teardownable {
@@ -387,20 +383,10 @@ export async function pgliteSnapshot(root = tmpdir()): Promise<string> {
  * An empty PGlite database (initdb done, nothing migrated), kept between runs:
  * the migrated snapshot is built from a copy of it, so a run whose migrations
  * changed (or fail, as task 00's stub does on every run) never pays for initdb.
+ * The same one new data folders of the service start from (`emptyDatabase`).
  */
 export async function pgliteEmpty(root = tmpdir()): Promise<string> {
-  const empty = join(root, `hallpass-pglite-empty-${PGLITE_VERSION}`);
-  if (await exists(join(empty, 'PG_VERSION'))) return empty;
-  const building = await mkdtemp(join(root, 'hallpass-pglite-build-'));
-  const connection = await connect({ dataDir: building });
-  await connection.close();
-  try {
-    await rename(building, empty);
-  } catch {
-    // Another test file finished first; theirs is as good as ours.
-    await rm(building, { recursive: true, force: true });
-  }
-  return empty;
+  return emptyDatabase(root);
 }
 
 async function exists(path: string): Promise<boolean> {

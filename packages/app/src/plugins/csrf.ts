@@ -19,7 +19,7 @@ const stateChanging = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
  */
 export default fp<CsrfPluginOptions>(
   async (app, options) => {
-    app.addHook('onRequest', async (request, reply) => {
+    const check = async (request: FastifyRequest, reply: FastifyReply) => {
       if (!stateChanging.has(request.method)) return;
       // #region task-26
       const refusal = crossSiteReason(request, options.publicOrigin);
@@ -27,6 +27,14 @@ export default fp<CsrfPluginOptions>(
       // #stub
       // // Every request is served, wherever it comes from.
       // #endregion
+    };
+    // Only the routes of state-changing methods get the check: a GET pays nothing for it.
+    app.addHook('onRoute', (route) => {
+      const methods = ([] as string[]).concat(route.method);
+      if (!methods.some((method) => stateChanging.has(method))) return;
+      // First among the route's own hooks (after the global ones: headers and cookies, which change nothing).
+      const own = route.onRequest;
+      route.onRequest = (own === undefined ? [check] : [check].concat(own as never)) as typeof own;
     });
   },
   { name: 'hallpass-csrf', fastify: '5.x' },

@@ -2,6 +2,7 @@ import { STATUS_CODES } from 'node:http';
 import type { FastifyError, FastifyReply } from 'fastify';
 import fp from 'fastify-plugin';
 import { databaseErrorSummary, HallpassError, isDatabaseUnavailable } from '@hallpass/db';
+import { recordFailure } from '../logging.ts';
 
 interface Mapping {
   status: number;
@@ -61,6 +62,7 @@ function sendError(reply: FastifyReply, status: number, code: string | undefined
  * database error, whose log line holds its code and the table and constraint
  * it concerns, never its message, SQL or values. A library error
  * without an entry in `statusByCode` is such a 500: its log line names the code.
+ * The error goes on the request's one log line (`recordFailure`), with its status.
  */
 export default fp(
   async (app) => {
@@ -68,7 +70,7 @@ export default fp(
       const mapping = error instanceof HallpassError ? statusByCode[error.code] : undefined;
       if (mapping !== undefined) {
         const message = mapping.message ?? error.message;
-        request.log.info({ code: error.code, statusCode: mapping.status }, message);
+        recordFailure(request, { level: 'info', msg: 'request completed', fields: { error: { code: error.code, message } } });
         // An error that knows when to come back (a 503 of the rate limits, or of a full bcrypt queue) says so.
         const retryAfter = mapping.retryAfter ?? (error as { retryAfterSeconds?: unknown }).retryAfterSeconds;
         if (typeof retryAfter === 'number') reply.header('retry-after', String(retryAfter));
@@ -77,7 +79,7 @@ export default fp(
       }
       const status = (error as FastifyError).statusCode ?? 500;
       if (status >= 400 && status < 500) {
-        request.log.info({ code: error.code, statusCode: status }, error.message);
+        recordFailure(request, { level: 'info', msg: 'request completed', fields: { error: { code: error.code, message: error.message } } });
         return sendError(reply, status, error.code, error.message);
       }
       // A database error is logged by its code alone: its message, SQL, values and detail can hold
@@ -85,16 +87,16 @@ export default fp(
       const database = databaseErrorSummary(error);
       if (isDatabaseUnavailable(error)) {
         // Not the client's fault and not a bug: the database is down or too slow. Retry shortly.
-        request.log.error({ database }, 'database unavailable');
+        recordFailure(request, { level: 'error', msg: 'database unavailable', fields: { database } });
         reply.header('retry-after', '1');
         return sendError(reply, 503, 'ERR_DATABASE_UNAVAILABLE', 'the database is unavailable; try again shortly');
       }
       if (database !== undefined) {
-        request.log.error({ database }, `request failed: database error ${database.code}`);
+        recordFailure(request, { level: 'error', msg: `request failed: database error ${database.code}`, fields: { database } });
         return sendError(reply, 500, undefined, 'something went wrong on our side; it has been logged');
       }
       const unmapped = error instanceof HallpassError ? `: no HTTP status for ${error.code} in statusByCode (plugins/errors.ts)` : '';
-      request.log.error({ err: error }, `request failed${unmapped}`);
+      recordFailure(request, { level: 'error', msg: `request failed${unmapped}`, fields: { err: error } });
       return sendError(reply, 500, undefined, 'something went wrong on our side; it has been logged');
     });
   },

@@ -34,8 +34,10 @@ function trustedPeer(trustProxy: FastifyServerOptions['trustProxy']): (address: 
  */
 export default fp(
   async (app) => {
-    app.addHook('onRequest', async (request, reply) => {
+    // A callback, not an async function: no promise to make and settle on every request.
+    app.addHook('onRequest', (request, reply, done) => {
       reply.header(REQUEST_ID_HEADER, request.id);
+      done();
     });
   },
   { name: 'hallpass-request-id', fastify: '5.x' },

@@ -10,10 +10,13 @@ import { call, postgresDatabase, postgresUrl, skipReason, type Answer } from '..
 
 const serverEntry = fileURLToPath(new URL('../../src/server.ts', import.meta.url));
 
-/** Starts the server with `env` added, and waits until it listens: its base URL, and a way to wait for its log. */
+/**
+ * Starts the server with `env` added, and waits until it listens: its base URL, and a way to wait for its log.
+ * At `debug`, the log has a line for each request as it arrives (`incoming request`), not only when answered.
+ */
 async function startServer(t: Test, env: Record<string, string>) {
   const child = spawn(process.execPath, [...tsLoader(), serverEntry], {
-    env: { ...process.env, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', ...env },
+    env: { ...process.env, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'debug', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   t.teardown(() => {

@@ -1,0 +1,30 @@
+/** The look-up by session id alone (every authenticated request's query) answers exactly as any other findUserBy. */
+import t from 'tap';
+import { NoResultFoundError, User } from '@hallpass/db';
+import { testDB } from '@hallpass/db/testing';
+
+t.test('findUserBy({ sessionId }) finds the same user, as a User, and the same errors', async (t) => {
+  const db = await testDB(t);
+  const bob = await db.addUser('bob@example.com', 'hash-b');
+  const amy = await db.addUser('amy@example.com', 'hash-a');
+  const seen = new Date('2026-01-02T03:04:05.678Z');
+  await db.updateUser(amy.id, { sessionId: 'digest-a', sessionCreatedAt: seen, sessionSeenAt: seen });
+  for (let i = 0; i < 3; i++) {
+    const found = await db.findUserBy({ sessionId: 'digest-a' });
+    t.ok(found instanceof User, 'a User');
+    t.same({ ...found }, { ...(await db.findUserBy({ id: amy.id })) }, 'every property, as the general query gives them');
+    t.same(found.sessionSeenAt, seen, 'timestamps are Dates');
+  }
+  await t.rejects(db.findUserBy({ sessionId: 'no-such-digest' }), { constructor: NoResultFoundError, message: 'no user matches the given sessionId' });
+  t.equal((await db.findUserBy({ sessionId: null })).id, bob.id, 'null still matches a cleared session');
+  await t.rejects(db.findUserBy({ sessionId: 'x'.repeat(251) }), { code: 'ERR_INVALID_REQUEST' }, 'a value too long for the column is still a bad question');
+});
+
+t.test('the prepared look-up survives a column added by a newer release', async (t) => {
+  const db = await testDB(t);
+  const bob = await db.addUser('bob@example.com', 'hash-b');
+  await db.updateUser(bob.id, { sessionId: 'digest-b' });
+  t.equal((await db.findUserBy({ sessionId: 'digest-b' })).id, bob.id);
+  await db.knex.schema.alterTable('users', (table) => table.text('added_later'));
+  t.equal((await db.findUserBy({ sessionId: 'digest-b' })).id, bob.id, 'still found');
+});
