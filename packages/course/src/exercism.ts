@@ -69,9 +69,9 @@ type TS = typeof import('typescript');
 
 /**
  * The code of the top-level tests of the tasks' files in `root`: for
- * `t.test('name', …, async (t) => { body })`, the body; for an assertion made
- * at the top of the file with a message, the statement. Tests named at run
- * time (in a loop, with a template) are not found: they get a pointer to the file.
+ * `t.test('name', …, async (t) => { body })`, the body. Tests named at run
+ * time (in a loop, with a template) and assertions made at the top of a file
+ * are not found: they get a pointer to the file.
  */
 export async function testCodeOf(course: Course, root: string, tasks: readonly Task[]): Promise<TestCode> {
   const ts = createRequire(join(course.root, 'package.json'))('typescript') as TS;
@@ -88,23 +88,16 @@ function topLevelTests(ts: TS, file: string, text: string): Map<string, string> 
   const found = new Map<string, string>();
   const visit = (node: import('typescript').Node): void => {
     if (ts.isFunctionLike(node)) return; // inside a test: not a top-level one
-    if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && ts.isIdentifier(node.expression.expression) && node.expression.expression.text === 't') {
-      const name = node.arguments.find((arg) => ts.isStringLiteral(arg) || ts.isNoSubstitutionTemplateLiteral(arg)) as import('typescript').StringLiteralLike | undefined;
+    if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && ts.isIdentifier(node.expression.expression) && node.expression.expression.text === 't' && node.expression.name.text === 'test') {
+      const [name] = node.arguments;
       const body = node.arguments.find((arg) => ts.isArrowFunction(arg) || ts.isFunctionExpression(arg)) as import('typescript').ArrowFunction | undefined;
-      if (name !== undefined && !found.has(name.text)) found.set(name.text, body === undefined ? statementOf(ts, node).getText(source) : bodyText(ts, body, source));
+      if (name !== undefined && ts.isStringLiteralLike(name) && body !== undefined && !found.has(name.text)) found.set(name.text, bodyText(ts, body, source));
       return;
     }
     ts.forEachChild(node, visit);
   };
   visit(source);
   return found;
-}
-
-/** The statement a call is part of. */
-function statementOf(ts: TS, node: import('typescript').Node): import('typescript').Node {
-  let at = node;
-  while (!ts.isExpressionStatement(at) && at.parent !== undefined && !ts.isSourceFile(at.parent)) at = at.parent;
-  return at;
 }
 
 /** A function's body, its braces removed and its lines unindented. */

@@ -221,7 +221,7 @@ export function scorecard(results: readonly TaskResult[], options: ReportOptions
   const report = gradeReport(results, options);
   const rows = [['id', 'task', 'package', 'result', 'tests', 'points']];
   for (const task of report.tasks) {
-    rows.push([String(task.id).padStart(2, '0'), task.title, task.package, LABEL[task.status], `${task.passed - task.skipped}/${task.total}${task.skipped > 0 ? ` (${task.skipped} skipped)` : ''}`, `${task.earned}/${task.points}`]);
+    rows.push([String(task.id).padStart(2, '0'), task.title, task.package, LABEL[task.status], `${task.passed}/${task.total}${task.skipped > 0 ? ` (${task.skipped} skipped)` : ''}`, `${task.earned}/${task.points}`]);
   }
   const passing = report.tasks.filter((task) => task.status === 'pass').length;
   const skipping = report.tasks.filter((task) => task.status === 'skip').length;

@@ -40,7 +40,7 @@ export interface TaskResult {
   task: Task;
   /** 'pass' when no test failed: a skipped test does not fail its file, see `skipped`. */
   status: 'pass' | 'fail';
-  /** Top-level tests of the task's file: passed, failed and in all. */
+  /** Top-level tests of the task's file: passed (a skipped one is not), failed and in all. */
   passed: number;
   failed: number;
   total: number;
@@ -116,6 +116,8 @@ function failed(task: Task, message: string): TaskResult {
  */
 export function withTypeErrors(result: TaskResult, errors: readonly TypeErrorAt[]): TaskResult {
   if (errors.length === 0) return result;
+  // a file that ran no test at all says why (not there, not installed, crashed): that comes first
+  if (result.status === 'fail' && result.total === 0) return { ...result, typeErrors: [...errors] };
   const [first] = errors;
   const more = errors.length > 1 ? ` (and ${errors.length - 1} more type error${errors.length > 2 ? 's' : ''})` : '';
   return {
@@ -163,6 +165,11 @@ interface Final {
 /** The test of a file that skipped all its tests (`t.plan(0, reason)`), or null. */
 function skippedAll(final: Final, file: string): Skip | null {
   return final.count === 0 && final.plan?.skipAll === true ? { name: basename(file), reason: final.plan.skipReason || 'skipped' } : null;
+}
+
+/** Tests passed and failed: tap counts a skipped test as passed, the grader does not. */
+function counts(final: Final, state: FileState): Pick<TaskResult, 'passed' | 'failed'> {
+  return { passed: final.pass - state.tests.filter((test) => test.status === 'skip').length, failed: final.fail };
 }
 
 /** The tests and skips of a file, with the file itself as the one skipped test when it skipped them all. */
@@ -237,8 +244,8 @@ async function runTask(root: string, task: Task, options: RunOptions): Promise<T
   parser.on('complete', (result: Final) => (final = result));
   const exit = await runProcess(join(root, 'packages', task.package), [file], env, timeout, parser, options);
 
-  const all = skippedAll(final, file);
-  const base: Omit<TaskResult, 'status' | 'message' | 'at' | 'diff'> = { task, passed: final.pass, failed: final.fail, total: final.count, ...outcomes(state, all) };
+  const all = exit.code === 0 ? skippedAll(final, file) : null;
+  const base: Omit<TaskResult, 'status' | 'message' | 'at' | 'diff'> = { task, ...counts(final, state), total: final.count, ...outcomes(state, all) };
   if (record !== null) {
     Object.assign(base, await readRecord(record));
     await rm(record, { recursive: true, force: true });
@@ -337,9 +344,9 @@ export async function runBatch(root: string, tasks: readonly Task[], options: Ru
 
   for (const [at, { task, index }] of runnable.entries()) {
     const { state, final, ok } = files[at]!;
-    const all = final === null ? null : skippedAll(final, testFile(task));
-    const counts = { task, passed: final?.pass ?? 0, failed: final?.fail ?? 0, total: final?.count ?? 0, ...outcomes(state, all) };
-    const base: Omit<TaskResult, 'status' | 'message' | 'at' | 'diff'> = record === null ? counts : { ...counts, ...(await readRecord(record, at)) };
+    const all = final === null || ok !== true ? null : skippedAll(final, testFile(task));
+    const own = { task, ...counts(final ?? { pass: 0, fail: 0, count: 0 }, state), total: final?.count ?? 0, ...outcomes(state, all) };
+    const base: Omit<TaskResult, 'status' | 'message' | 'at' | 'diff'> = record === null ? own : { ...own, ...(await readRecord(record, at)) };
     let verdict: Verdict;
     if (ok === true && final !== null && final.fail === 0 && (final.count > 0 || all !== null)) verdict = { status: 'pass', message: null, at: null, diff: null };
     else if (options.signal?.aborted) verdict = failed(task, 'stopped before its tests ran');

@@ -81,8 +81,10 @@ export async function typeErrorsByTask(course: Course, root: string, tasks: read
   }
   const byTask = new Map(tasks.map((task) => [task.id, [] as TypeErrorAt[]]));
   for (const error of errors) {
-    const entry = error.file === null ? undefined : regions.get(error.file);
-    const ids = entry !== undefined ? owners(entry, error.line) : error.file !== null && tests.has(error.file) ? [tests.get(error.file)!] : [...wanted];
+    // an error of no file, or of a file that is neither (tsconfig.json), stops every task
+    const entry = regions.get(error.file ?? '');
+    const test = tests.get(error.file ?? '');
+    const ids = entry !== undefined ? owners(entry, error.line) : test !== undefined ? [test] : [...wanted];
     for (const id of ids) byTask.get(id)?.push(error);
   }
   return byTask;

@@ -30,7 +30,7 @@ export function skipMessage(result: TaskResult): string {
 
 /** The tests of a task as the report lists them: its compiler errors, its top-level tests, and the file's own failure when no test holds it. */
 export function gradedTests(result: TaskResult): GradedTest[] {
-  const types = (result.typeErrors ?? []).map((error): GradedTest => ({ name: `type check: ${error.file === null ? 'tsconfig.json' : `${error.file}:${error.line}:${error.column}`}`, status: 'fail', message: `error TS${error.code}: ${error.message}` }));
+  const types = (result.typeErrors ?? []).map((error): GradedTest => ({ name: `type check${error.file === null ? '' : `: ${error.file}:${error.line}:${error.column}`}`, status: 'fail', message: `error TS${error.code}: ${error.message}` }));
   const tests = result.tests.map(({ name, status, message }): GradedTest => ({ name, status, message }));
   const held = types.length > 0 || tests.some((test) => test.status === 'fail');
   if (result.status === 'fail' && !held) tests.push({ name: 'the test file', status: 'error', message: result.message });

@@ -106,6 +106,8 @@ function errors(files, texts) {
   if (wanted === null) {
     ts.emitFilesAndReportErrors(program, (diagnostic) => found.push(diagnostic), undefined, undefined, () => {});
   } else {
+    // a configuration or global error (a bad tsconfig.json, a missing lib) stops every file
+    found.push(...program.getConfigFileParsingDiagnostics(), ...program.getOptionsDiagnostics(), ...program.getGlobalDiagnostics());
     for (const path of wanted) {
       const file = program.getSourceFile(path);
       /* c8 ignore next - a root file TypeScript did not load */
