@@ -326,7 +326,9 @@ export async function runBatch(root: string, tasks: readonly Task[], options: Ru
   // what the code prints is not indented: it reaches the driver's level, during the file running now
   parser.on('extra', (text: string) => {
     const file = files[current];
-    if (file !== undefined) file.state.current.output += text;
+    /* c8 ignore next - output before the first file's subtest: the driver prints none */
+    if (file === undefined) return;
+    file.state.current.output += text;
   });
   parser.on('assert', (result: Result) => {
     const file = files[current];

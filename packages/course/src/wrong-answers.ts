@@ -19,7 +19,7 @@ import { pathToFileURL } from 'node:url';
 import { CourseError, type Course } from './course.ts';
 import { courseFiles, exists, markedSources } from './files.ts';
 import { plural, seconds, type Io } from './io.ts';
-import { taskNumber, testFile, type Task } from './manifest.ts';
+import { taskNumber, type Task } from './manifest.ts';
 import { render, type MarkedSource } from './markers.ts';
 import { runTasks } from './runner.ts';
 import { StagedTree } from './stage.ts';
@@ -114,13 +114,16 @@ export interface WrongAnswerResult {
 /**
  * Type-checks wrong answers, one after another, on one program of the course:
  * each is applied in memory to the course as it reads with the tasks up to its
- * own solved, and its file and its task's test file are checked. Only errors
- * the answer brings count: those the stage has without it are left out.
+ * own solved, and the whole program is checked. Each check re-checks only the
+ * files the change can affect (TypeScript's builder program): the answer's
+ * file, and the files that import it when it changes what the file exports.
+ * Only errors the answer brings count: those the stage has without it are left out.
  */
 export class AnswerChecker {
   readonly #checker: TypeChecker;
   #queue: Promise<unknown> = Promise.resolve();
-  readonly #baselines = new Map<string, Promise<Set<string>>>();
+  /** The errors of each stage without any answer, by task id. */
+  readonly #baselines = new Map<number, Set<string>>();
 
   private constructor(
     readonly course: Course,
@@ -158,12 +161,14 @@ export class AnswerChecker {
     const texts = this.#stage(task);
     const text = texts[answer.file] ?? (await readFile(join(this.course.root, answer.file), 'utf8').catch(() => null));
     if (text === null || text.split(answer.find).length !== 2) return [];
-    const files = [answer.file, testFile(task)];
+    // the line is left out: an answer that adds lines moves the stage's own errors
     const key = (error: TypeErrorAt): string => `${error.file}\0${error.code}\0${error.message}`;
-    const where = `${task.id}\0${answer.file}`;
-    if (!this.#baselines.has(where)) this.#baselines.set(where, this.#checker.errorsIn(files, texts).then((errors) => new Set(errors.map(key))));
-    const baseline = await this.#baselines.get(where)!;
-    const errors = await this.#checker.errorsIn(files, { ...texts, [answer.file]: text.replace(answer.find, () => answer.replace) });
+    let baseline = this.#baselines.get(task.id);
+    if (baseline === undefined) {
+      baseline = new Set((await this.#checker.errorsIn(null, texts)).map(key));
+      this.#baselines.set(task.id, baseline);
+    }
+    const errors = await this.#checker.errorsIn(null, { ...texts, [answer.file]: text.replace(answer.find, () => answer.replace) });
     return errors.filter((error) => !baseline.has(key(error)));
   }
 

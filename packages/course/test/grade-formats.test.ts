@@ -205,7 +205,7 @@ t.test('which task a compiler error belongs to', async (t) => {
   await writeFile(join(course.root, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true, noEmit: true, target: 'ES2022', module: 'NodeNext', moduleResolution: 'Bundler', types: [] }, include: ['packages/*/src'] }));
   const config = await typeErrorsByTask(course, course.root, course.tasks);
   t.match(config.get(0), [{ file: 'tsconfig.json', line: 1 }]);
-  t.same(config.get(0), config.get(2), 'the same errors for every task');
+  t.match(config.get(2), [{ file: 'tsconfig.json', line: 1 }], 'every task has them');
   // an error of no file at all: without the standard library, nothing has a type
   await writeFile(join(course.root, 'tsconfig.json'), JSON.stringify({ compilerOptions: { ...JSON.parse(fixtureFiles()['tsconfig.json']!).compilerOptions, noLib: true }, include: ['packages/*/src'] }));
   const global = await typeErrorsByTask(course, course.root, [course.tasks[0]!]);
