@@ -7,6 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import type * as typescript from 'typescript';
 import type { Course } from './course.ts';
 import { gradedTests, skipMessage, taskStatus } from './verdicts.ts';
 import { taskNumber, testFile, type Task } from './manifest.ts';
@@ -65,7 +66,8 @@ export function exercismResults(results: readonly TaskResult[], options: { allow
   return { version: 3, status: tests.every((test) => test.status === 'pass') ? 'pass' : 'fail', message: null, tests };
 }
 
-type TS = typeof import('typescript');
+/** The TypeScript installed in the course (the package itself does not depend on it). */
+type TS = typeof typescript;
 
 /**
  * The code of the top-level tests of the tasks' files in `root`: for
@@ -86,11 +88,11 @@ export async function testCodeOf(course: Course, root: string, tasks: readonly T
 function topLevelTests(ts: TS, file: string, text: string): Map<string, string> {
   const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
   const found = new Map<string, string>();
-  const visit = (node: import('typescript').Node): void => {
+  const visit = (node: typescript.Node): void => {
     if (ts.isFunctionLike(node)) return; // inside a test: not a top-level one
     if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && ts.isIdentifier(node.expression.expression) && node.expression.expression.text === 't' && node.expression.name.text === 'test') {
       const [name] = node.arguments;
-      const body = node.arguments.find((arg) => ts.isArrowFunction(arg) || ts.isFunctionExpression(arg)) as import('typescript').ArrowFunction | undefined;
+      const body = node.arguments.find((arg) => ts.isArrowFunction(arg) || ts.isFunctionExpression(arg)) as typescript.ArrowFunction | undefined;
       if (name !== undefined && ts.isStringLiteralLike(name) && body !== undefined && !found.has(name.text)) found.set(name.text, bodyText(ts, body, source));
       return;
     }
@@ -101,7 +103,7 @@ function topLevelTests(ts: TS, file: string, text: string): Map<string, string> 
 }
 
 /** A function's body, its braces removed and its lines unindented. */
-function bodyText(ts: TS, fn: import('typescript').ArrowFunction, source: import('typescript').SourceFile): string {
+function bodyText(ts: TS, fn: typescript.ArrowFunction, source: typescript.SourceFile): string {
   if (!ts.isBlock(fn.body)) return fn.body.getText(source);
   const lines = source.text.slice(fn.body.getStart(source) + 1, fn.body.getEnd() - 1).split('\n');
   while (lines.length > 0 && lines[0]!.trim() === '') lines.shift();

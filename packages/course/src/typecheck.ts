@@ -60,10 +60,12 @@ export class TypeChecker {
 
   /**
    * The compiler's errors, with `texts` (path relative to the tree → text) read
-   * instead of those files on disk: of the whole tree when `files` is null (as
-   * `check` finds them), else the errors in those files (relative paths; a file
-   * tsconfig.json leaves out is checked too, one that does not exist is skipped).
-   * One check at a time, as for `check`.
+   * instead of those files on disk. With `files` null, of the whole tree (as
+   * `check` finds them), re-checking what changed since the last call and the
+   * files that import it directly. Else the errors in those files (relative
+   * paths; a file tsconfig.json leaves out is checked too, one that does not
+   * exist is skipped), with the configuration's and the program's own errors,
+   * checked afresh. One check at a time, as for `check`.
    */
   async errorsIn(files: readonly string[] | null, texts: Readonly<Record<string, string>> = {}): Promise<TypeErrorAt[]> {
     return (await this.#ask<{ errors: TypeErrorAt[] }>({ files, texts })).errors;

@@ -56,7 +56,7 @@ function compilerHost(options) {
  * is asked for; a plain program checks only the files asked for, each time, so
  * a file whose text did not change but whose imports did is never stale.
  */
-function build(extraRoots = [], plain = false) {
+function build(extraRoots = [], plain = false, direct = false) {
   const unrecoverable = [];
   const config = ts.getParsedCommandLineOfConfigFile(configFile, undefined, {
     ...ts.sys,
@@ -66,6 +66,7 @@ function build(extraRoots = [], plain = false) {
   /* c8 ignore next - tsconfig.json unreadable: no checker is started without one */
   if (config === undefined) return { program: null, diagnostics: unrecoverable };
   const configDiagnostics = ts.getConfigFileParsingDiagnostics(config);
+  if (direct) config.options.assumeChangesOnlyAffectDirectDependencies = true;
   const roots = [...new Set([...config.fileNames, ...extraRoots])];
   if (plain) {
     const program = ts.createProgram({ rootNames: roots, options: config.options, host: compilerHost(config.options), oldProgram: previousPlain, configFileParsingDiagnostics: configDiagnostics, projectReferences: config.projectReferences });
@@ -99,7 +100,9 @@ function check() {
 function errors(files, texts) {
   overlay = new Map(Object.entries(texts).map(([file, text]) => [join(dir, file), text]));
   const wanted = files === null ? null : files.map((file) => join(dir, file)).filter((path) => overlay.has(path) || ts.sys.fileExists(path));
-  const { program, diagnostics } = build(wanted ?? [], wanted !== null);
+  // the whole tree, checked again and again with one file changed: a change of what a file exports
+  // re-checks the files that import it, not every file behind them
+  const { program, diagnostics } = build(wanted ?? [], wanted !== null, wanted === null);
   /* c8 ignore next - see build */
   if (program === null) return diagnostics.map(shape);
   const found = [];
