@@ -52,6 +52,6 @@ export default [
     name: 'verifyPassword compares with the blocking compareSync',
     file: password,
     find: 'return bcrypt.compare(password, hashedPassword);',
-    replace: 'return bcrypt.compareSync(password, hashedPassword);',
+    replace: 'return bcryptLibrary.compareSync(password, hashedPassword);',
   },
 ] satisfies WrongAnswer[];
