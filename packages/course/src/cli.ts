@@ -23,14 +23,17 @@ In a learner workspace:
   watch            re-run the current task's tests whenever a file under packages/ changes
 
 In the course repository:
-  new <dir>        write a learner workspace: every task's solution replaced by its stub
+  new <dir> [--classroom]
+                   write a learner workspace: every task's solution replaced by its stub
+                   (--classroom: with a GitHub Classroom autograding workflow)
   check            prove the staging: each stub fails its task, each solution passes it
                    (--no-typecheck, --keep to keep the staged tree, --jobs N,
                    --no-batch to re-run each earlier task in a process of its own)
   docs [--check]   regenerate ${INDEX_PAGE} from the manifest (or check it and the task pages are current)
   wrong-answers [N]
                    check that each task's tests (or task N's) fail on its recorded wrong
-                   answers (packages/course/wrong-answers/; --jobs N)
+                   answers (packages/course/wrong-answers/), each of which must type-check
+                   (--jobs N, --no-typecheck)
 
 Grading: ${gradeUsage.split('\n')[0]!.replace('usage: ', '')}
 `;
@@ -104,9 +107,9 @@ export async function course(argv: string[], context: CliContext): Promise<numbe
       io.stdout.write(courseUsage);
       return command === undefined ? 2 : 0;
     case 'new': {
-      const { positional, options } = flags(rest, { '--no-git': 'flag' });
+      const { positional, options } = flags(rest, { '--no-git': 'flag', '--classroom': 'flag' });
       if (positional.length !== 1) throw new UsageError('course new takes one folder: pnpm course new <dir>');
-      await createWorkspace(course, positional[0]!, io, { git: !options.has('--no-git') });
+      await createWorkspace(course, positional[0]!, io, { git: !options.has('--no-git'), classroom: options.has('--classroom') });
       return 0;
     }
     case 'check': {
@@ -165,13 +168,13 @@ export async function course(argv: string[], context: CliContext): Promise<numbe
       return watch(course, io, context.signal);
     }
     case 'wrong-answers': {
-      const { positional, options } = flags(rest, { '--jobs': 'value' });
+      const { positional, options } = flags(rest, { '--jobs': 'value', '--no-typecheck': 'flag' });
       noMore(positional, 'course wrong-answers', 1);
       const [id] = positional;
       const jobs = options.get('--jobs') as string | undefined;
       if (id !== undefined && !/^\d+$/.test(id)) throw new UsageError(`course wrong-answers takes a task number, got "${id}"`);
       if (jobs !== undefined && !/^[1-9]\d*$/.test(jobs)) throw new UsageError('--jobs takes a positive number');
-      return checkWrongAnswers(course, io, id === undefined ? undefined : taskById(course, Number(id)), jobs === undefined ? {} : { jobs: Number(jobs) });
+      return checkWrongAnswers(course, io, id === undefined ? undefined : taskById(course, Number(id)), { ...(jobs === undefined ? {} : { jobs: Number(jobs) }), typecheck: !options.has('--no-typecheck') });
     }
     default:
       throw new UsageError(`unknown command "${command}"`);

@@ -17,6 +17,7 @@ import { plural, table, type Io } from './io.ts';
 import { keepRun, mustRecheck } from './last-runs.ts';
 import { docPage, taskNumber, testFile, type Task } from './manifest.ts';
 import { runTasks, type RunOptions, type TaskResult } from './runner.ts';
+import { skipMessage } from './verdicts.ts';
 import { STATE_DIR } from './workspace.ts';
 
 const RESULTS = `${STATE_DIR}/results.json`;
@@ -72,7 +73,13 @@ function fresh(state: State, task: Task): TaskResult | null {
   const cached = state.cache[String(task.id)];
   if (cached === undefined || cached.fingerprint !== state.fingerprints.get(task.id)) return null;
   const { fingerprint: _, ...result } = cached;
-  return { ...result, task };
+  // results cached before tests and skips were recorded have neither
+  return { ...result, tests: result.tests ?? [], skipped: result.skipped ?? [], task };
+}
+
+/** A line under a passing task whose tests skipped some: they did not run, and what they need. */
+function skipNote(result: TaskResult): string {
+  return result.skipped.length === 0 ? '' : `  ⚠ ${skipMessage(result)}\n`;
 }
 
 /** Runs tasks' tests, recording what they execute (kept with the results by `save`). */
@@ -137,7 +144,7 @@ async function walk(course: Course, io: Io, signal?: AbortSignal): Promise<TaskR
     const cached = fresh(state, task);
     if (cached?.status === 'pass') {
       passing.add(task);
-      io.stdout.write(`✓ ${taskNumber(task)} ${task.title} (unchanged)\n`);
+      io.stdout.write(`✓ ${taskNumber(task)} ${task.title} (unchanged)\n${skipNote(cached)}`);
       continue;
     }
     if (cached === null && state.cache[String(task.id)]?.status === 'pass') {
@@ -153,7 +160,7 @@ async function walk(course: Course, io: Io, signal?: AbortSignal): Promise<TaskR
       break;
     }
     passing.add(task);
-    io.stdout.write(`✓ ${taskNumber(task)} ${task.title}\n`);
+    io.stdout.write(`✓ ${taskNumber(task)} ${task.title}\n${skipNote(result)}`);
     const next = course.tasks[course.tasks.indexOf(task) + 1];
     if (next !== undefined) io.stdout.write(`  next: ${taskSummary(next)}\n`);
   }
@@ -183,7 +190,7 @@ async function walk(course: Course, io: Io, signal?: AbortSignal): Promise<TaskR
     for (const result of results) {
       if (result.status === 'pass') {
         passing.add(result.task);
-        io.stdout.write(`✓ ${taskNumber(result.task)} ${result.task.title} (re-checked)\n`);
+        io.stdout.write(`✓ ${taskNumber(result.task)} ${result.task.title} (re-checked)\n${skipNote(result)}`);
       }
     }
     const broken = results.find((result) => result.status === 'fail');

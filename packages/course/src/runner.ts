@@ -16,11 +16,31 @@ import { Parser, type Result } from 'tap-parser';
 import { readExecution, type Execution } from './execution.ts';
 import { exists } from './files.ts';
 import { testFile, type Task } from './manifest.ts';
+import { formatTypeError, type TypeErrorAt } from './typecheck.ts';
+
+/** One top-level test of a task's file (a subtest, or an assertion made at the top). */
+export interface TestOutcome {
+  /** Its name, as tap printed it. */
+  name: string;
+  status: 'pass' | 'fail' | 'skip';
+  /** The first failing assertion in it (fail) or the reason tap skipped it (skip); null when it passed. */
+  message: string | null;
+  /** What the code printed on standard output while it ran, if anything. */
+  output: string | null;
+}
+
+/** A test tap skipped, at any depth, and tap's reason: what it needs and is missing (Redis, a browser). */
+export interface Skip {
+  /** Its name, inside the tests that hold it: `a › b`. */
+  name: string;
+  reason: string;
+}
 
 export interface TaskResult {
   task: Task;
+  /** 'pass' when no test failed: a skipped test does not fail its file, see `skipped`. */
   status: 'pass' | 'fail';
-  /** Top-level tests of the task's file: passed, failed and in all. */
+  /** Top-level tests of the task's file: passed (a skipped one is not), failed and in all. */
   passed: number;
   failed: number;
   total: number;
@@ -29,6 +49,12 @@ export interface TaskResult {
   /** Where the first failing assertion is and what it compared, when tap says. */
   at: string | null;
   diff: string | null;
+  /** Every top-level test of the file, in the order they ended. */
+  tests: TestOutcome[];
+  /** The tests skipped: they did not run, so they proved nothing. */
+  skipped: Skip[];
+  /** The compiler's errors in the task's files, once `withTypeErrors` has added them. */
+  typeErrors?: TypeErrorAt[];
   /** With `RunOptions.loads`: every file the test process loaded through `import`, as absolute paths. */
   loaded?: string[];
   /** With `RunOptions.loads`: the code the run executed, and which of it ran. */
@@ -80,7 +106,28 @@ export async function runTasks(root: string, tasks: readonly Task[], options: Ru
 }
 
 function failed(task: Task, message: string): TaskResult {
-  return { task, status: 'fail', passed: 0, failed: 0, total: 0, message, at: null, diff: null };
+  return { task, status: 'fail', passed: 0, failed: 0, total: 0, message, at: null, diff: null, tests: [], skipped: [] };
+}
+
+/**
+ * The result with the compiler's errors in the task's files: a task that does
+ * not type-check fails, its first error shown as the failing assertion (the
+ * file's line in `at`), whatever its tests said.
+ */
+export function withTypeErrors(result: TaskResult, errors: readonly TypeErrorAt[]): TaskResult {
+  if (errors.length === 0) return result;
+  // a file that ran no test at all says why (not there, not installed, crashed): that comes first
+  if (result.status === 'fail' && result.total === 0) return { ...result, typeErrors: [...errors] };
+  const [first] = errors;
+  const more = errors.length > 1 ? ` (and ${errors.length - 1} more type error${errors.length > 2 ? 's' : ''})` : '';
+  return {
+    ...result,
+    status: 'fail',
+    message: `${formatTypeError(first!)}${more}`,
+    at: first!.file === null ? null : `${first!.file}:${first!.line}`,
+    diff: null,
+    typeErrors: [...errors],
+  };
 }
 
 /** The environment of a test process: ours, minus what a surrounding tap run set for its own children. */
@@ -96,6 +143,14 @@ function cleanEnv(timeout: number): NodeJS.ProcessEnv {
 interface FileState {
   first: { path: string[]; result: Result } | null;
   timedOut: boolean;
+  tests: TestOutcome[];
+  skipped: Skip[];
+  /** Of the top-level test running now: its first failure, what the code printed, and where its skips start in `skipped`. */
+  current: { failure: string | null; output: string; skipsFrom: number };
+}
+
+function fileState(): FileState {
+  return { first: null, timedOut: false, tests: [], skipped: [], current: { failure: null, output: '', skipsFrom: 0 } };
 }
 
 /** What tap-parser says of a whole file's tests once it has read them. */
@@ -103,7 +158,29 @@ interface Final {
   pass: number;
   fail: number;
   count: number;
+  /** `1..0 # SKIP reason`: the file skipped all its tests. */
+  plan?: { skipAll: boolean; skipReason: string };
 }
+
+/** The test of a file that skipped all its tests (`t.plan(0, reason)`), or null. */
+function skippedAll(final: Final, file: string): Skip | null {
+  // a file with no test at all also ends with `1..0` (in a batch), but gives no reason
+  return final.count === 0 && final.plan?.skipAll === true && final.plan.skipReason !== '' ? { name: basename(file), reason: final.plan.skipReason } : null;
+}
+
+/** Tests passed and failed: tap counts a skipped test as passed, the grader does not. */
+function counts(final: Final, state: FileState): Pick<TaskResult, 'passed' | 'failed'> {
+  return { passed: final.pass - state.tests.filter((test) => test.status === 'skip').length, failed: final.fail };
+}
+
+/** The tests and skips of a file, with the file itself as the one skipped test when it skipped them all. */
+function outcomes(state: FileState, all: Skip | null): Pick<TaskResult, 'tests' | 'skipped'> {
+  if (all === null) return { tests: state.tests, skipped: state.skipped };
+  return { tests: [{ name: all.name, status: 'skip', message: all.reason, output: null }], skipped: [all] };
+}
+
+/** Per-test output is kept short, as Exercism asks: its first 500 characters. */
+const OUTPUT_LIMIT = 500;
 
 /** A test process: how it ended, and what it printed on stderr. */
 interface Exit {
@@ -166,19 +243,21 @@ async function runTask(root: string, task: Task, options: RunOptions): Promise<T
   const timeout = options.timeout ?? 120;
   const env = cleanEnv(timeout);
   const record = await recordInto(env, options);
-  const state: FileState = { first: null, timedOut: false };
+  const state = fileState();
   const parser = new Parser();
-  watchFailures(parser, [], state);
+  watchTests(parser, [], state);
+  parser.on('extra', (text: string) => void (state.current.output += text));
   let final: Final = { pass: 0, fail: 0, count: 0 };
   parser.on('complete', (result: Final) => (final = result));
   const exit = await runProcess(join(root, 'packages', task.package), [file], env, timeout, parser, options);
 
-  const base: Omit<TaskResult, 'status' | 'message' | 'at' | 'diff'> = { task, passed: final.pass, failed: final.fail, total: final.count };
+  const all = exit.code === 0 ? skippedAll(final, file) : null;
+  const base: Omit<TaskResult, 'status' | 'message' | 'at' | 'diff'> = { task, ...counts(final, state), total: final.count, ...outcomes(state, all) };
   if (record !== null) {
     Object.assign(base, await readRecord(record));
     await rm(record, { recursive: true, force: true });
   }
-  if (exit.code === 0 && final.fail === 0 && final.count > 0) return { ...base, status: 'pass', message: null, at: null, diff: null };
+  if (exit.code === 0 && final.fail === 0 && (final.count > 0 || all !== null)) return { ...base, status: 'pass', message: null, at: null, diff: null };
   if (options.signal?.aborted) return { ...failed(task, 'stopped before its tests ran'), ...base };
   if (state.timedOut || exit.killedForTime) return { ...base, ...timedOut(state, timeout) };
   if (state.first !== null) return { ...base, ...failure(task, state.first) };
@@ -239,7 +318,7 @@ export async function runBatch(root: string, tasks: readonly Task[], options: Ru
   const record = await recordInto(env, options);
 
   // each file is a top-level subtest, `<n> <file>`: its assertions are read by a parser of its own
-  const files = runnable.map(() => ({ state: { first: null, timedOut: false } as FileState, final: null as Final | null, ok: null as boolean | null }));
+  const files = runnable.map(() => ({ state: fileState(), final: null as Final | null, ok: null as boolean | null }));
   const parser = new Parser();
   let current = -1;
   parser.on('child', (child: Parser) => {
@@ -248,7 +327,7 @@ export async function runBatch(root: string, tasks: readonly Task[], options: Ru
     /* c8 ignore next - a subtest the driver did not start: TAP a file printed itself */
     if (file === undefined) return;
     current = index;
-    watchFailures(child, [], file.state);
+    watchTests(child, [], file.state);
     child.on('complete', (result: Final) => (file.final = result));
   });
   parser.on('assert', (result: Result) => {
@@ -267,10 +346,11 @@ export async function runBatch(root: string, tasks: readonly Task[], options: Ru
 
   for (const [at, { task, index }] of runnable.entries()) {
     const { state, final, ok } = files[at]!;
-    const counts = { task, passed: final?.pass ?? 0, failed: final?.fail ?? 0, total: final?.count ?? 0 };
-    const base: Omit<TaskResult, 'status' | 'message' | 'at' | 'diff'> = record === null ? counts : { ...counts, ...(await readRecord(record, at)) };
+    const all = final === null || ok !== true ? null : skippedAll(final, testFile(task));
+    const own = { task, ...counts(final ?? { pass: 0, fail: 0, count: 0 }, state), total: final?.count ?? 0, ...outcomes(state, all) };
+    const base: Omit<TaskResult, 'status' | 'message' | 'at' | 'diff'> = record === null ? own : { ...own, ...(await readRecord(record, at)) };
     let verdict: Verdict;
-    if (ok === true && final !== null && final.fail === 0 && final.count > 0) verdict = { status: 'pass', message: null, at: null, diff: null };
+    if (ok === true && final !== null && final.fail === 0 && (final.count > 0 || all !== null)) verdict = { status: 'pass', message: null, at: null, diff: null };
     else if (options.signal?.aborted) verdict = failed(task, 'stopped before its tests ran');
     else if (state.timedOut) verdict = timedOut(state, timeout);
     else if (state.first !== null) verdict = failure(task, state.first);
@@ -285,14 +365,39 @@ export async function runBatch(root: string, tasks: readonly Task[], options: Ru
   return results;
 }
 
-/** Remembers the first failing assertion of a file, at any depth of subtests, and whether tap stopped one for time. */
-function watchFailures(parser: Parser, path: string[], state: FileState): void {
+/**
+ * Follows a file's tests: remembers the first failing assertion at any depth of
+ * subtests, whether tap stopped one for time, every skipped test with its reason,
+ * and each top-level test's outcome as it ends.
+ */
+function watchTests(parser: Parser, path: string[], state: FileState): void {
   parser.on('assert', (result: Result) => {
-    if (result.ok || result.todo || result.skip) return;
-    if (result.name === 'timeout!') state.timedOut = true;
-    if (state.first === null && result.name !== 'timeout!') state.first = { path, result };
+    const name = [...path, result.name].join(' › ');
+    if (result.skip) state.skipped.push({ name, reason: typeof result.skip === 'string' && result.skip !== '' ? result.skip : 'skipped' });
+    else if (!result.ok && !result.todo) {
+      if (result.name === 'timeout!') state.timedOut = true;
+      else {
+        state.first ??= { path, result };
+        state.current.failure ??= name;
+      }
+    }
+    if (path.length === 0) {
+      // a test that passed with a subtest skipped is skipped too: part of it never ran
+      const skip = state.skipped[state.current.skipsFrom];
+      const status = !result.ok && !result.todo ? 'fail' : skip !== undefined ? 'skip' : 'pass';
+      const message = status === 'fail' ? state.current.failure ?? name : status === 'skip' ? (skip!.name === name ? skip!.reason : `${skip!.name}: ${skip!.reason}`) : null;
+      state.tests.push({ name: result.name, status, message, output: shortOutput(state.current.output) });
+      state.current = { failure: null, output: '', skipsFrom: state.skipped.length };
+    }
   });
-  parser.on('child', (child: Parser) => watchFailures(child, [...path, child.name], state));
+  parser.on('child', (child: Parser) => watchTests(child, [...path, child.name], state));
+}
+
+/** The output a test printed, trimmed and cut to OUTPUT_LIMIT characters; null when it printed nothing. */
+function shortOutput(text: string): string | null {
+  const trimmed = text.trim();
+  if (trimmed === '') return null;
+  return trimmed.length <= OUTPUT_LIMIT ? trimmed : `${trimmed.slice(0, OUTPUT_LIMIT)}\n[output truncated to ${OUTPUT_LIMIT} characters]`;
 }
 
 /** The error line the file printed, if one is near a mention of the file. */

@@ -6,6 +6,7 @@
  */
 import { copyFile, mkdir, readFile, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { CLASSROOM_WORKFLOW, classroomWorkflow } from './classroom.ts';
 import { CourseError, type Course } from './course.ts';
 import { courseFiles, exists, markedSources } from './files.ts';
 import { parseMarkers, render } from './markers.ts';
@@ -58,6 +59,8 @@ function outsideRegions(file: string, text: string, known: ReadonlySet<number>):
 export async function changesOutsideRegions(course: Course, workspace: string): Promise<Change[]> {
   const start = await startingTexts(course);
   const theirs = (await courseFiles(workspace)).filter((file) => !file.startsWith(`${STATE_DIR}/`));
+  // the workflow `course new --classroom` wrote is part of the start, when the workspace has one
+  if (theirs.includes(CLASSROOM_WORKFLOW)) start.set(CLASSROOM_WORKFLOW, classroomWorkflow(course));
   const known = new Set(course.tasks.map((task) => task.id));
   const changes: Change[] = [];
   for (const file of theirs) {

@@ -9,7 +9,23 @@
 import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
 
-type Reply = { lines: string[] } | { error: string };
+/** One error of the compiler, where it is: `file` relative to the tree, 1-based `line` and `column` (null for an error of no file, e.g. of tsconfig.json). */
+export interface TypeErrorAt {
+  file: string | null;
+  line: number | null;
+  column: number | null;
+  /** TypeScript's number for it: 2322 for TS2322. */
+  code: number;
+  message: string;
+}
+
+/** `packages/auth/src/tokens.ts:5:9 - error TS2322: Type 'string' is not assignable to type 'number'.` */
+export function formatTypeError(error: TypeErrorAt): string {
+  const where = error.file === null ? '' : `${error.file}:${error.line}:${error.column} - `;
+  return `${where}error TS${error.code}: ${error.message}`;
+}
+
+type Reply = { lines: string[] } | { errors: TypeErrorAt[] } | { error: string };
 
 export class TypeChecker {
   readonly #worker: Worker;
@@ -39,12 +55,29 @@ export class TypeChecker {
    * One check at a time: wait for its answer before asking again.
    */
   async check(): Promise<string[]> {
+    return (await this.#ask<{ lines: string[] }>('check')).lines;
+  }
+
+  /**
+   * The compiler's errors, with `texts` (path relative to the tree → text) read
+   * instead of those files on disk. With `files` null, of the whole tree (as
+   * `check` finds them), re-checking what changed since the last call and the
+   * files that import it directly. Else the errors in those files (relative
+   * paths; a file tsconfig.json leaves out is checked too, one that does not
+   * exist is skipped), with the configuration's and the program's own errors,
+   * checked afresh. One check at a time, as for `check`.
+   */
+  async errorsIn(files: readonly string[] | null, texts: Readonly<Record<string, string>> = {}): Promise<TypeErrorAt[]> {
+    return (await this.#ask<{ errors: TypeErrorAt[] }>({ files, texts })).errors;
+  }
+
+  async #ask<T extends Reply>(message: unknown): Promise<T> {
     const reply = this.#failure !== null ? { error: this.#failure } : await new Promise<Reply>((resolve) => {
       this.#pending = resolve;
-      this.#worker.postMessage('check');
+      this.#worker.postMessage(message);
     });
     if ('error' in reply) throw new Error(`the type checker failed: ${reply.error}`);
-    return reply.lines;
+    return reply as T;
   }
 
   /** Stops the checker once it has answered what it was asked. */
@@ -54,5 +87,19 @@ export class TypeChecker {
     const exited = once(this.#worker, 'exit');
     this.#worker.postMessage('close');
     await exited;
+  }
+}
+
+/**
+ * The compiler's errors in `files` (paths relative to `root`) of the tree in
+ * `root`, checked with its tsconfig.json and the TypeScript installed there:
+ * one program for all of them. Empty when they type-check.
+ */
+export async function typeErrorsOf(root: string, files: readonly string[]): Promise<TypeErrorAt[]> {
+  const checker = new TypeChecker(root);
+  try {
+    return await checker.errorsIn(files);
+  } finally {
+    await checker.close();
   }
 }

@@ -1,8 +1,9 @@
 /** `pnpm course new <dir>`: a learner's copy of the course with every task still to do. */
 import { execFile } from 'node:child_process';
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
-import { join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { CLASSROOM_WORKFLOW, classroomWorkflow } from './classroom.ts';
 import { CourseError, type Course } from './course.ts';
 import { exists } from './files.ts';
 import type { Io } from './io.ts';
@@ -23,6 +24,8 @@ export function isWorkspace(root: string): Promise<boolean> {
 export interface NewOptions {
   /** Make the workspace a git repository with one commit (default true). */
   git?: boolean;
+  /** Add a GitHub Classroom autograding workflow (default false). */
+  classroom?: boolean;
 }
 
 export async function createWorkspace(course: Course, target: string, io: Io, options: NewOptions = {}): Promise<string> {
@@ -40,6 +43,10 @@ export async function createWorkspace(course: Course, target: string, io: Io, op
   await writeFile(join(dir, MARKER), `${JSON.stringify({ course: 'hallpass', tasks: course.tasks.length, created: new Date().toISOString() }, null, 2)}\n`);
   await writeFile(join(dir, STATE_DIR, '.gitignore'), 'results.json\nstate.json\n');
   await writeFile(join(dir, REFERENCE), encodeReference(referenceRegions(tree.sources)));
+  if (options.classroom === true) {
+    await mkdir(dirname(join(dir, CLASSROOM_WORKFLOW)), { recursive: true });
+    await writeFile(join(dir, CLASSROOM_WORKFLOW), classroomWorkflow(course));
+  }
   if (options.git !== false) await gitInit(dir, io);
   const fromHere = relative(io.cwd, dir);
   const shown = fromHere.startsWith('..') ? dir : fromHere || '.';
@@ -53,6 +60,7 @@ export async function createWorkspace(course: Course, target: string, io: Io, op
       '  pnpm course verify     # points at the first task to do',
       '',
       'Then read docs/taking-the-course.md.',
+      ...(options.classroom === true ? ['', `GitHub Classroom: ${CLASSROOM_WORKFLOW} grades each task on every push (see docs/grading.md).`] : []),
       '',
     ].join('\n'),
   );

@@ -7,16 +7,23 @@
  * `pnpm course wrong-answers [N]` proves it: each wrong answer is applied to a
  * staged copy with the tasks up to its own solved, and the task's test file is
  * run. Workers run entries in parallel, each with a staged copy of its own.
+ * Each wrong answer must type-check first: one that does not would show the
+ * learner a compiler error, not a failing test, so it proves nothing of the
+ * tests. One TypeScript program of the course checks them all, one after
+ * another, while the tests run: each answer is applied in memory to its stage.
  */
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CourseError, type Course } from './course.ts';
+import { courseFiles, exists, markedSources } from './files.ts';
 import { plural, seconds, type Io } from './io.ts';
 import { taskNumber, type Task } from './manifest.ts';
+import { render, type MarkedSource } from './markers.ts';
 import { runTasks } from './runner.ts';
 import { StagedTree } from './stage.ts';
+import { TypeChecker, formatTypeError, type TypeErrorAt } from './typecheck.ts';
 import { isWorkspace } from './workspace.ts';
 
 export interface WrongAnswer {
@@ -92,14 +99,87 @@ export interface WrongAnswerOptions {
   jobs?: number;
   /** Seconds before a test file is stopped (the runner's default otherwise). */
   timeout?: number;
+  /** Type-check each wrong answer before its tests run (default true, when the course has a tsconfig.json and TypeScript). */
+  typecheck?: boolean;
 }
 
 /** What became of one entry. */
 export interface WrongAnswerResult {
   entry: WrongAnswerEntry;
-  outcome: 'caught' | 'missed' | 'malformed';
-  /** The failing assertion (caught), or what is wrong with the entry (malformed). */
+  outcome: 'caught' | 'missed' | 'malformed' | 'uncompilable';
+  /** The failing assertion (caught), what is wrong with the entry (malformed), its first compiler error (uncompilable). */
   detail: string;
+}
+
+/**
+ * Type-checks wrong answers, one after another, on one program of the course:
+ * each is applied in memory to the course as it reads with the tasks up to its
+ * own solved, and the whole program is checked. Each check re-checks only the
+ * files the change can affect (TypeScript's builder program): the answer's
+ * file, and the files that import it when it changes what the file exports.
+ * Only errors the answer brings count: those the stage has without it are left out.
+ */
+export class AnswerChecker {
+  readonly #checker: TypeChecker;
+  #queue: Promise<unknown> = Promise.resolve();
+  /** The errors of each stage without any answer, by task id. */
+  readonly #baselines = new Map<number, Set<string>>();
+
+  private constructor(
+    readonly course: Course,
+    readonly sources: readonly MarkedSource[],
+  ) {
+    this.#checker = new TypeChecker(course.root);
+  }
+
+  static async create(course: Course): Promise<AnswerChecker> {
+    return new AnswerChecker(course, await markedSources(course, await courseFiles(course.root)));
+  }
+
+  /** The texts of the files that differ from the course's own with the tasks up to `task` solved. */
+  #stage(task: Task): Record<string, string> {
+    const order = new Map(this.course.tasks.map((candidate, index) => [candidate.id, index]));
+    const upTo = order.get(task.id)!;
+    const texts: Record<string, string> = {};
+    for (const source of this.sources) {
+      const text = render(source, (id) => order.get(id)! <= upTo);
+      if (text !== source.lines.join('\n')) texts[source.file] = text;
+    }
+    return texts;
+  }
+
+  /** The compiler errors the wrong answer brings; none when it does not apply (the run reports that). Checks wait their turn. */
+  errorsOf(entry: WrongAnswerEntry): Promise<TypeErrorAt[]> {
+    const result = this.#queue.then(() => this.#check(entry));
+    this.#queue = result.catch(() => undefined);
+    return result;
+  }
+
+  async #check(entry: WrongAnswerEntry): Promise<TypeErrorAt[]> {
+    const { task } = entry;
+    const answer = entry.answer!;
+    const texts = this.#stage(task);
+    const text = texts[answer.file] ?? (await readFile(join(this.course.root, answer.file), 'utf8').catch(() => null));
+    if (text === null || text.split(answer.find).length !== 2) return [];
+    // the line is left out: an answer that adds lines moves the stage's own errors
+    const key = (error: TypeErrorAt): string => `${error.file}\0${error.code}\0${error.message}`;
+    let baseline = this.#baselines.get(task.id);
+    if (baseline === undefined) {
+      baseline = new Set((await this.#checker.errorsIn(null, texts)).map(key));
+      this.#baselines.set(task.id, baseline);
+    }
+    const errors = await this.#checker.errorsIn(null, { ...texts, [answer.file]: text.replace(answer.find, () => answer.replace) });
+    return errors.filter((error) => !baseline.has(key(error)));
+  }
+
+  close(): Promise<void> {
+    return this.#checker.close();
+  }
+}
+
+/** Whether the course can be type-checked: a tsconfig.json and TypeScript installed. */
+async function canTypeCheck(root: string): Promise<boolean> {
+  return (await exists(join(root, 'tsconfig.json'))) && (await exists(join(root, 'node_modules/typescript/package.json')));
 }
 
 /**
@@ -121,7 +201,7 @@ export async function checkWrongAnswers(course: Course, io: Io, only?: Task, opt
   const results: WrongAnswerResult[] = [];
   const report = (result: WrongAnswerResult): void => {
     results.push(result);
-    const label = { caught: 'caught', missed: 'MISSED', malformed: 'MALFORMED' }[result.outcome];
+    const label = { caught: 'caught', missed: 'MISSED', malformed: 'MALFORMED', uncompilable: 'NO BUILD' }[result.outcome];
     const name = result.entry.answer?.name ?? result.entry.where;
     say(`task ${taskNumber(result.entry.task)}  ${label.padEnd(9)}  ${name} — ${result.detail}\n`);
   };
@@ -132,7 +212,10 @@ export async function checkWrongAnswers(course: Course, io: Io, only?: Task, opt
   const queue: (Task | WrongAnswerEntry)[] = tasks.flatMap((task) => [task, ...runnable.filter((entry) => entry.task === task)]);
   const baseline: string[] = [];
   const jobs = Math.max(1, Math.min(options.jobs ?? availableParallelism(), queue.length));
-  say(`${plural(runnable.length, 'wrong answer')} of ${plural(tasks.length, 'task')}, ${jobs} at a time\n\n`);
+  const types = options.typecheck !== false && runnable.length > 0 && (await canTypeCheck(course.root)) ? await AnswerChecker.create(course) : null;
+  // every check is asked for now: the checker works through them while the tests run
+  const verdicts = new Map(runnable.map((entry) => [entry, types?.errorsOf(entry) ?? Promise.resolve([])]));
+  say(`${plural(runnable.length, 'wrong answer')} of ${plural(tasks.length, 'task')}, ${jobs} at a time${types === null ? ' (not type-checked)' : ', each type-checked first'}\n\n`);
   for (const entry of entries) if (entry.problem !== null) report({ entry, outcome: 'malformed', detail: entry.problem });
 
   const order = new Map(course.tasks.map((task, index) => [task.id, index]));
@@ -163,6 +246,12 @@ export async function checkWrongAnswers(course: Course, io: Io, only?: Task, opt
           report({ entry: item, outcome: 'malformed', detail: `${item.where}: its find text occurs ${count} times in ${answer.file} with tasks ≤ ${taskNumber(task)} solved (it must occur once)` });
           continue;
         }
+        const errors = await verdicts.get(item)!;
+        if (errors.length > 0) {
+          const more = errors.length > 1 ? ` (and ${plural(errors.length - 1, 'more error')})` : '';
+          report({ entry: item, outcome: 'uncompilable', detail: `${formatTypeError(errors[0]!)}${more}` });
+          continue;
+        }
         await writeFile(path, text.replace(answer.find, () => answer.replace));
         try {
           const [result] = await runTasks(dir, [task], runOptions);
@@ -176,13 +265,22 @@ export async function checkWrongAnswers(course: Course, io: Io, only?: Task, opt
       await rm(dir, { recursive: true, force: true });
     }
   };
-  await Promise.all(Array.from({ length: jobs }, worker));
+  try {
+    await Promise.all(Array.from({ length: jobs }, worker));
+  } finally {
+    await types?.close();
+  }
 
   const count = (outcome: WrongAnswerResult['outcome']): number => results.filter((result) => result.outcome === outcome).length;
-  say(`\n${plural(entries.length, 'wrong answer')} in ${seconds(Date.now() - started)}: ${count('caught')} caught, ${count('missed')} missed, ${count('malformed')} malformed\n`);
+  say(`\n${plural(entries.length, 'wrong answer')} in ${seconds(Date.now() - started)}: ${count('caught')} caught, ${count('missed')} missed, ${count('malformed')} malformed${count('uncompilable') > 0 ? `, ${count('uncompilable')} not type-checking` : ''}\n`);
   const missed = results.filter((result) => result.outcome !== 'caught');
   if (missed.length + baseline.length === 0) return 0;
-  const lines = [...baseline, ...missed.map((result) => `task ${taskNumber(result.entry.task)}: ${result.outcome === 'missed' ? `MISSED "${result.entry.answer!.name}"` : `MALFORMED ${result.detail}`}`)];
+  const problem = (result: WrongAnswerResult): string => {
+    if (result.outcome === 'missed') return `MISSED "${result.entry.answer!.name}"`;
+    if (result.outcome === 'uncompilable') return `NO BUILD "${result.entry.answer!.name}" (${result.entry.where}) does not type-check, so a learner would see a compiler error, not a failing test: ${result.detail}`;
+    return `MALFORMED ${result.detail}`;
+  };
+  const lines = [...baseline, ...missed.map((result) => `task ${taskNumber(result.entry.task)}: ${problem(result)}`)];
   io.stderr.write(`\nWRONG ANSWERS NOT CAUGHT (${plural(lines.length, 'problem')}):\n${lines.map((line) => `  - ${line}`).join('\n')}\n`);
   return 1;
 }

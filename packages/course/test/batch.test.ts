@@ -103,5 +103,19 @@ t.test('a batch is of one package, and a missing file fails its task alone', asy
   const [passes, missing] = await runBatch(course.root, [add, greet]);
   t.match(passes, { status: 'pass' });
   t.match(missing, { status: 'fail', message: /^no test file: packages\/demo\/test\/task-02-greet\.test\.ts/ });
-  t.same(await runBatch(course.root, [greet]), [{ task: greet, status: 'fail', passed: 0, failed: 0, total: 0, message: 'no test file: packages/demo/test/task-02-greet.test.ts does not exist yet', at: null, diff: null }]);
+  t.same(await runBatch(course.root, [greet]), [{ task: greet, status: 'fail', passed: 0, failed: 0, total: 0, message: 'no test file: packages/demo/test/task-02-greet.test.ts does not exist yet', at: null, diff: null, tests: [], skipped: [] }]);
+});
+
+t.test('a batch records each file\'s tests and what they skipped', async (t) => {
+  const course = await makeFixture(t, {
+    files: {
+      'packages/demo/test/task-00-add.test.ts':
+        "import t from 'tap';\nimport { add } from '../src/math.ts';\nt.test('add adds', async (t) => {\n  console.log('adding');\n  t.equal(add(1, 2), 3);\n  t.test('on Redis', { skip: 'needs Redis' }, async () => {});\n});\n",
+      'packages/demo/test/task-01-double.test.ts': "import t from 'tap';\nt.plan(0, 'needs a browser');\n",
+    },
+  });
+  const [first, second, third] = await runBatch(course.root, fixtureTasks);
+  t.match(first, { status: 'pass', passed: 0, skipped: [{ name: 'add adds › on Redis', reason: 'needs Redis' }], tests: [{ name: 'add adds', status: 'skip', message: 'add adds › on Redis: needs Redis' }] });
+  t.match(second, { status: 'pass', total: 0, skipped: [{ name: 'task-01-double.test.ts', reason: 'needs a browser' }], tests: [{ name: 'task-01-double.test.ts', status: 'skip' }] });
+  t.match(third, { status: 'pass', skipped: [], tests: [{ name: 'should be equal', status: 'pass', output: null }] });
 });

@@ -13,21 +13,28 @@ import { fixtureTasks, linkTools, makeFixture, recorder } from './fixtures/cours
 t.test('grade --json reports every selected task with its counts and first failure', async (t) => {
   const course = await makeFixture(t, { passingStub: false, files: { 'packages/demo/src/math.ts': "export const state = { offset: 0 };\nexport const add = (a: number, b: number) => a + b;\nexport const double = (a: number) => a;\n" } });
   const io = recorder(course.root);
-  t.equal(await grade(['--json', '--task', '0,1'], course, io), 1, 'a failing task fails the run');
+  t.equal(await grade(['--json', '--task', '0,1', '--no-typecheck'], course, io), 1, 'a failing task fails the run');
   const report = JSON.parse(io.out()) as unknown;
   t.same(report, {
     status: 'fail',
     points: { earned: 1, possible: 2 },
+    allowSkips: false,
     tasks: [
-      { id: 0, title: 'add two numbers', package: 'demo', status: 'pass', passed: 2, failed: 0, total: 2, message: null, points: 1, earned: 1 },
-      { id: 1, title: 'double a number', package: 'demo', status: 'fail', passed: 0, failed: 1, total: 1, message: 'double doubles › four doubled is eight', points: 1, earned: 0 },
+      {
+        id: 0, title: 'add two numbers', package: 'demo', status: 'pass', passed: 2, failed: 0, skipped: 0, total: 2, message: null, points: 1, earned: 1,
+        tests: [{ name: 'add adds', status: 'pass', message: null }, { name: 'add adds negatives', status: 'pass', message: null }],
+      },
+      {
+        id: 1, title: 'double a number', package: 'demo', status: 'fail', passed: 0, failed: 1, skipped: 0, total: 1, message: 'double doubles › four doubled is eight', points: 1, earned: 0,
+        tests: [{ name: 'double doubles', status: 'fail', message: 'double doubles › four doubled is eight' }],
+      },
     ],
   });
   t.match(io.err(), /grading 2 tasks…\n/);
   t.match(io.err(), /\[1\/2\] (pass|FAIL) /, 'progress while it runs');
 
   const file = recorder(course.root);
-  t.equal(await grade(['--task=0', '--json', 'out/../result.json'], course, file), 0);
+  t.equal(await grade(['--task=0', '--json', 'out/../result.json', '--no-typecheck'], course, file), 0);
   t.match(file.out(), /id\s+task\s+package\s+result\s+tests\s+points\n00\s+add two numbers\s+demo\s+pass\s+2\/2\s+1\/1\n\n1 of 1 task pass; 1 of 1 points\n/);
   t.match(file.out(), `wrote ${join(course.root, 'result.json')}`);
   t.match(JSON.parse(await readFile(join(course.root, 'result.json'), 'utf8')), { status: 'pass', tasks: [{ id: 0 }] });
@@ -36,7 +43,7 @@ t.test('grade --json reports every selected task with its counts and first failu
 t.test('the scorecard shows each failure; a missing test file or a crash fails its task', async (t) => {
   const course = await makeFixture(t, { missingTest: true, files: { 'packages/demo/test/task-01-double.test.ts': "import t from 'tap';\nimport { nothing } from '../src/nowhere.ts';\nt.equal(nothing, 1);\n" } });
   const io = recorder(course.root);
-  t.equal(await grade(['--package', '@hallpass/demo'], course, io), 1);
+  t.equal(await grade(['--package', '@hallpass/demo', '--no-typecheck'], course, io), 1);
   t.match(io.out(), /00\s+add two numbers\s+demo\s+pass\s+2\/2/);
   t.match(io.out(), /01\s+double a number\s+demo\s+FAIL\s+0\/0/);
   t.match(io.out(), /01: the test file exited with code 1 before any test ran: Error.*Cannot find module .*nowhere\.ts/);
@@ -53,9 +60,14 @@ t.test('a package without tap installed fails its tasks with what to do', async 
 });
 
 t.test('arguments', async (t) => {
-  t.same(parseGradeArgs([]), { tasks: [], packages: [], json: undefined, junit: undefined, workspace: undefined, help: false });
-  t.same(parseGradeArgs(['--', '-t', '3', '--task=4,5', '-p', 'db', '--package=@hallpass/app', '--json']), { tasks: [3, 4, 5], packages: ['db', 'app'], json: null, junit: undefined, workspace: undefined, help: false });
-  t.same(parseGradeArgs(['--junit', 'r.xml', '-w', '../learn']), { tasks: [], packages: [], json: undefined, junit: 'r.xml', workspace: '../learn', help: false });
+  const none = { tasks: [], packages: [], json: undefined, junit: undefined, format: undefined, allowSkips: false, typecheck: true, workspace: undefined, help: false };
+  t.same(parseGradeArgs([]), none);
+  t.same(parseGradeArgs(['--', '-t', '3', '--task=4,5', '-p', 'db', '--package=@hallpass/app', '--json']), { ...none, tasks: [3, 4, 5], packages: ['db', 'app'], json: null });
+  t.same(parseGradeArgs(['--junit', 'r.xml', '-w', '../learn']), { ...none, junit: 'r.xml', workspace: '../learn' });
+  t.same(parseGradeArgs(['--format', 'exercism', '--allow-skips', '--no-typecheck']), { ...none, format: { name: 'exercism', file: null }, allowSkips: true, typecheck: false });
+  t.same(parseGradeArgs(['--format=exercism', 'results.json', '--json', 'r.json']), { ...none, format: { name: 'exercism', file: 'results.json' }, json: 'r.json' });
+  t.throws(() => parseGradeArgs(['--format', 'tap']), /--format takes exercism, got "tap"/);
+  t.throws(() => parseGradeArgs(['--format', 'exercism', '--json']), /--json and --format both want standard output/);
   t.same(parseGradeArgs(['--json', '--task', '1']).json, null, '--json followed by a flag has no file');
   t.same(parseGradeArgs(['--json=']).json, null);
   t.same(parseGradeArgs(['--json=r.json']).json, 'r.json');
@@ -79,19 +91,24 @@ t.test('arguments', async (t) => {
   t.match(bad.err(), /^error: unknown argument "--bogus"\n\nusage: pnpm grade/);
 });
 
-t.test('JUnit XML: one test case per task, failures with their message, points as properties', async (t) => {
+t.test('JUnit XML: one test case per task, failures with their message, skips, points as properties', async (t) => {
+  const none = { at: null, diff: null, tests: [], skipped: [] };
   const report = gradeReport([
-    { task: fixtureTasks[0]!, status: 'pass', passed: 2, failed: 0, total: 2, message: null, at: null, diff: null },
-    { task: { ...fixtureTasks[1]!, points: 3 }, status: 'fail', passed: 0, failed: 1, total: 1, message: 'a <b> & "c"\u0001', at: null, diff: null },
-    { task: fixtureTasks[2]!, status: 'fail', passed: 0, failed: 0, total: 0, message: null, at: null, diff: null },
+    { ...none, task: fixtureTasks[0]!, status: 'pass', passed: 2, failed: 0, total: 2, message: null },
+    { ...none, task: { ...fixtureTasks[1]!, points: 3 }, status: 'fail', passed: 0, failed: 1, total: 1, message: 'a <b> & "c"\u0001', tests: [{ name: 'x', status: 'fail', message: 'a <b>', output: null }] },
+    { ...none, task: fixtureTasks[2]!, status: 'fail', passed: 0, failed: 0, total: 0, message: null },
+    { ...none, task: { ...fixtureTasks[2]!, id: 3 }, status: 'pass', passed: 1, failed: 0, total: 2, message: null, skipped: [{ name: 'on Redis', reason: 'needs Redis' }] },
   ]);
-  t.same(report.points, { earned: 1, possible: 5 });
+  t.same(report.points, { earned: 1, possible: 6 });
   const xml = junitXml(report);
-  t.match(xml, /^<\?xml version="1\.0" encoding="UTF-8"\?>\n<testsuites name="hallpass" tests="3" failures="2">\n/);
-  t.match(xml, '<property name="points" value="1/5"/>');
+  t.match(xml, /^<\?xml version="1\.0" encoding="UTF-8"\?>\n<testsuites name="hallpass" tests="4" failures="2" skipped="1">\n/);
+  t.match(xml, '<property name="points" value="1/6"/>');
   t.match(xml, /<testcase classname="hallpass\.demo" name="task 00: add two numbers">\n {6}<properties><property name="points" value="1"\/><property name="earned" value="1"\/><\/properties>\n {4}<\/testcase>/);
-  t.match(xml, '<failure message="a &lt;b&gt; &amp; &quot;c&quot;" type="TaskFailed">0 of 1 tests pass\na &lt;b&gt; &amp; &quot;c&quot;</failure>', 'escaped, control characters dropped');
-  t.match(xml, '<failure message="failed" type="TaskFailed">');
+  t.match(xml, '<failure message="a &lt;b&gt; &amp; &quot;c&quot;" type="TaskFailed">0 of 1 tests pass\nx: a &lt;b&gt;</failure>', 'escaped, control characters dropped');
+  t.match(xml, '<failure message="failed" type="TaskFailed">0 of 0 tests pass\nthe test file: error</failure>');
+  t.match(xml, '<skipped message="skipped: on Redis — needs Redis; then run `pnpm grade --task 3` again"/>');
+  const skipping = [{ ...none, task: fixtureTasks[0]!, status: 'pass' as const, passed: 1, failed: 0, total: 2, message: null, skipped: [{ name: 'a', reason: 'r' }, { name: 'b', reason: 'r' }] }];
+  t.match(gradeReport(skipping, { allowSkips: true }), { status: 'pass', allowSkips: true, points: { earned: 1 }, tasks: [{ status: 'skip', earned: 1, skipped: 2, message: 'skipped: a (and 1 more) — r; then run `pnpm grade --task 0` again' }] }, '--allow-skips counts them');
 });
 
 /** A learner workspace of the fixture, with `edit` applied to its files. */
@@ -120,21 +137,21 @@ t.test('grade --workspace grades with the course\'s own tests, whatever the lear
   // the learner's own grade says task 01 passes
   await linkTools(dir);
   const own = recorder(dir);
-  t.equal(await grade(['--task', '1', '--json'], { root: dir, tasks: fixtureTasks }, own), 0, 'the tampered test passes in the workspace');
+  t.equal(await grade(['--task', '1', '--json', '--no-typecheck'], { root: dir, tasks: fixtureTasks }, own), 0, 'the tampered test passes in the workspace');
 
   const io = recorder(course.root);
   const xml = join(course.root, 'result.xml');
-  t.equal(await grade(['--workspace', dir, '--junit', xml], course, io), 1, 'graded failing');
+  t.equal(await grade(['--workspace', dir, '--junit', xml, '--no-typecheck'], course, io), 1, 'graded failing');
   t.match(io.err(), /grading .* with the course's own tests/);
   t.match(io.out(), /00\s+add two numbers\s+demo\s+pass/);
   t.match(io.out(), /01\s+double a number\s+demo\s+FAIL\s+0\/1/);
   t.match(io.out(), /02\s+greet someone\s+demo\s+FAIL/);
   t.match(io.out(), /5 files changed outside the task regions:\n {2}README\.md \(changed outside the task regions\)\n {2}docs\/tasks\/02-greet\.md \(deleted\)\n {2}packages\/demo\/src\/extra\.ts \(added\)\n {2}packages\/demo\/src\/math\.ts \(changed outside the task regions\)\n {2}packages\/demo\/test\/task-01-double\.test\.ts \(changed outside the task regions\)\n/);
   t.match(io.out(), `wrote ${xml}`);
-  t.match(await readFile(xml, 'utf8'), /<testsuites name="hallpass" tests="3" failures="2">/);
+  t.match(await readFile(xml, 'utf8'), /<testsuites name="hallpass" tests="3" failures="2" skipped="0">/);
 
   const json = recorder(course.root);
-  t.equal(await grade(['--workspace', dir, '--task', '0', '--json', '--junit', xml], course, json), 0);
+  t.equal(await grade(['--workspace', dir, '--task', '0', '--json', '--junit', xml, '--no-typecheck'], course, json), 0);
   t.match(JSON.parse(json.out()), { status: 'pass', points: { earned: 1, possible: 1 }, changes: [{ file: 'README.md', how: 'changed outside the task regions' }] });
   t.match(json.err(), `wrote ${xml}`);
 });

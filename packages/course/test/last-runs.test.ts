@@ -17,7 +17,7 @@ async function workspace(t: { teardown(fn: () => unknown): void }): Promise<stri
   t.teardown(() => rm(root, { recursive: true, force: true }));
   const a = join(root, 'packages/demo/src/a.ts');
   const result: TaskResult = {
-    task, status: 'pass', passed: 1, failed: 0, total: 1, message: null, at: null, diff: null,
+    task, status: 'pass', passed: 1, failed: 0, total: 1, message: null, at: null, diff: null, tests: [], skipped: [],
     loaded: [a, join(root, 'packages/demo/src/b.ts'), '/elsewhere/outside.ts'],
     execution: { scripts: new Map([[a, { code, format: 'module' }]]), coverage: new Map([[a, [ranges]]]), strings: [], complete: true },
   };
@@ -48,6 +48,6 @@ t.test('without a kept run, a task is re-checked', async (t) => {
   await mkdir(join(root, '.course/runs'), { recursive: true });
   await writeFile(join(root, '.course/runs/00.json'), 'not json');
   t.equal(await mustRecheck(root, root, task, files, () => undefined), true, 'damaged');
-  await keepRun(root, root, { task, status: 'pass', passed: 1, failed: 0, total: 1, message: null, at: null, diff: null }, files);
+  await keepRun(root, root, { task, status: 'pass', passed: 1, failed: 0, total: 1, message: null, at: null, diff: null, tests: [], skipped: [] }, files);
   t.equal(await mustRecheck(root, root, task, files, () => undefined), true, 'a result without a record of its run keeps nothing');
 });

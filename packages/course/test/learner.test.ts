@@ -237,3 +237,34 @@ t.test('a later task that passed counts in the progress while an earlier one is 
   t.match(io.out(), /✗ Task 00: add two numbers/);
   t.match(io.out(), /\n1\/3 /, 'task 02 is counted done');
 });
+
+t.test('verify shows a task that passes with tests skipped, with what they need', async (t) => {
+  const course = await makeFixture(t, {
+    files: { 'packages/demo/test/task-00-add.test.ts': "import t from 'tap';\nimport { add } from '../src/math.ts';\nt.test('add adds', async (t) => t.equal(add(1, 2), 3));\nt.test('add on Redis', { skip: 'needs Redis at 127.0.0.1:6379' }, async () => {});\n" },
+  });
+  const dir = await mkdtemp(join(tmpdir(), 'hallpass-learner-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  await createWorkspace(course, dir, recorder(), { git: false });
+  await linkTools(dir);
+  const learner: Course = { root: dir, tasks: fixtureTasks };
+  await solve(learner, 'packages/demo/src/math.ts', "throw new Error('task 00 is not done yet: write add');", 'return a + b + state.offset;');
+  const note = '  ⚠ skipped: add on Redis — needs Redis at 127.0.0.1:6379; then run `pnpm grade --task 0` again\n';
+  let io = recorder();
+  await verify(learner, io);
+  t.match(io.out(), `✓ 00 add two numbers\n${note}`, 'the task passes, and the skip is said');
+  io = recorder();
+  await verify(learner, io);
+  t.match(io.out(), `✓ 00 add two numbers (unchanged)\n${note}`, 'and again from the cached result');
+  // a result cached by an older version of the tools has neither tests nor skips
+  const results = join(dir, '.course/results.json');
+  const cached = JSON.parse(await readFile(results, 'utf8')) as Record<string, Record<string, unknown>>;
+  for (const entry of Object.values(cached)) {
+    delete entry.tests;
+    delete entry.skipped;
+  }
+  await writeFile(results, JSON.stringify(cached));
+  io = recorder();
+  await verify(learner, io);
+  t.match(io.out(), '✓ 00 add two numbers (unchanged)\n');
+  t.notMatch(io.out(), '⚠', 'an old result shows no skip');
+});

@@ -27,7 +27,7 @@ t.test('a wrong answer the tests catch, one they miss, and one that does not app
   const io = recorder(course.root);
   t.equal(await checkWrongAnswers(course, io, undefined, { jobs: 2 }), 1);
   const out = io.out();
-  t.match(out, /^4 wrong answers of 1 task, 2 at a time\n/);
+  t.match(out, /^4 wrong answers of 1 task, 2 at a time, each type-checked first\n/);
   t.match(out, /task 00 {2}caught {5}subtracts — add adds › should be equal \(packages\/demo\/test\/task-00-add\.test\.ts:\d+\)\n/);
   t.match(out, /task 00 {2}MISSED {5}adds the other way round — task 00's tests pass with it \(2\/2\)\n/);
   t.match(out, /task 00 {2}MALFORMED {2}doubles by adding — packages\/course\/wrong-answers\/task-00\.ts#3: its find text occurs 0 times in packages\/demo\/src\/math\.ts with tasks ≤ 00 solved/);

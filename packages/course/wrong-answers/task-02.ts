@@ -49,13 +49,13 @@ export default [
     name: 'passes unknown keys on to the query (a database error, not InvalidRequestError)',
     file: db,
     find: '    if (!isUserProperty(key)) {\n      throw new InvalidRequestError(',
-    replace: '    if (key === "") {\n      throw new InvalidRequestError(',
+    replace: "    if (!isUserProperty(key)) continue;\n    if (String(key) === '') {\n      throw new InvalidRequestError(",
   },
   {
     name: 'accepts column names as criteria',
     file: db,
     find: '    if (!isUserProperty(key)) {\n      throw new InvalidRequestError(',
-    replace: "    if (!isUserProperty(key) && !['hashed_password', 'session_id', 'reset_token'].includes(key)) {\n      throw new InvalidRequestError(",
+    replace: "    if (['hashed_password', 'session_id', 'reset_token'].includes(key)) continue;\n    if (!isUserProperty(key)) {\n      throw new InvalidRequestError(",
   },
   {
     name: 'answers the first user for empty criteria',

@@ -38,7 +38,7 @@ export default [
     name: 'skips keys that are not User properties instead of refusing them',
     file: db,
     find: '    if (!isUserProperty(key)) {\n      throw new InvalidAttributeError(`"${key}" is not a User property',
-    replace: '    if (!isUserProperty(key)) continue;\n    if (key === "") {\n      throw new InvalidAttributeError(`"${key}" is not a User property',
+    replace: "    if (!isUserProperty(key)) continue;\n    if (String(key) === '') {\n      throw new InvalidAttributeError(`\"${key}\" is not a User property",
   },
   {
     name: 'throws a plain Error for a key that is not a property',

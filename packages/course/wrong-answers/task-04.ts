@@ -9,7 +9,7 @@ export default [
     name: 'a fixed salt: the same password always gives the same hash',
     file: password,
     find: hash,
-    replace: "return bcrypt.hash(password.normalize('NFC'), `$2b$${String(cost).padStart(2, '0')}$abcdefghijklmnopqrstuu`);",
+    replace: "return bcryptLibrary.hash(password.normalize('NFC'), `$2b$${String(cost).padStart(2, '0')}$abcdefghijklmnopqrstuu`);",
   },
   {
     name: 'an unsalted SHA-256 digest instead of bcrypt',
@@ -17,8 +17,8 @@ export default [
     find: hash,
     replace: "void cost;\n  return (await import('node:crypto')).createHash('sha256').update(password.normalize('NFC')).digest('hex');",
   },
-  { name: 'hashes with the blocking hashSync', file: password, find: hash, replace: "return bcrypt.hashSync(password.normalize('NFC'), cost);" },
-  { name: 'a $2a$ hash', file: password, find: hash, replace: "return bcrypt.hash(password.normalize('NFC'), await bcrypt.genSalt(cost, 'a'));" },
+  { name: 'hashes with the blocking hashSync', file: password, find: hash, replace: "return bcryptLibrary.hashSync(password.normalize('NFC'), cost);" },
+  { name: 'a $2a$ hash', file: password, find: hash, replace: "return bcryptLibrary.hash(password.normalize('NFC'), await bcryptLibrary.genSalt(cost, 'a'));" },
   {
     name: 'ignores the cost option',
     file: password,

@@ -16,7 +16,7 @@ export default [
   { name: 'no body schema at all', file: users, find: '{ schema: { ...docs, body }, preValidation: trimEmail }, async (request) => {', replace: '{ schema: docs, preValidation: trimEmail }, async (request: { body: { email: string; password: string } }) => {' },
   { name: 'answers "User created"', file: users, find: "return { email, message: 'user created' };", replace: "return { email, message: 'User created' };" },
   { name: 'echoes the email lower-cased', file: users, find: "return { email, message: 'user created' };", replace: "return { email: email.toLowerCase(), message: 'user created' };" },
-  { name: 'answers 201 Created', file: users, find: 'preValidation: trimEmail }, async (request) => {', replace: 'preValidation: trimEmail }, async (request, reply) => {\n    reply.code(201);' },
+  { name: 'answers 201 Created', file: users, find: 'preValidation: trimEmail }, async (request) => {', replace: 'preValidation: trimEmail }, async (request, reply) => {\n    reply.code(201 as never);' },
   { name: 'swallows the registration error and answers 200', file: users, find: 'await app.auth.registerUser(email, password);', replace: 'await app.auth.registerUser(email, password).catch(() => undefined);' },
   { name: 'never registers the user', file: users, find: 'await app.auth.registerUser(email, password);', replace: '' },
 ] satisfies WrongAnswer[];

@@ -52,7 +52,7 @@ export default [
     name: 'verifyPassword compares with the blocking compareSync',
     file: password,
     find: 'if (await bcrypt.compare(normalized, hashedPassword)) return true;',
-    replace: 'if (bcrypt.compareSync(normalized, hashedPassword)) return true;',
+    replace: 'if (bcryptLibrary.compareSync(normalized, hashedPassword)) return true;',
   },
   {
     name: 'verifyPassword compares the password as typed, not its NFC form',
