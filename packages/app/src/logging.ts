@@ -58,8 +58,8 @@ interface Failure {
   level: 'info' | 'error';
   /** The line's message: `request completed`, or what failed (`request failed`, `database unavailable`). */
   msg: string;
-  /** Added to the line: `err`, the whole error with its stack, for a 5xx; `error`, its code and the message the client read, for a 4xx. */
-  fields: { err: unknown } | { error: { code: string | undefined; message: string } };
+  /** Added to the line: `err`, the whole error with its stack, for a 5xx; `database`, a database error by its code, table and constraint (never its message or values), for a 5xx; `error`, its code and the message the client read, for a 4xx. */
+  fields: { err: unknown } | { error: { code: string | undefined; message: string } } | { database: unknown };
 }
 
 const failures = new WeakMap<FastifyRequest, Failure>();

@@ -55,7 +55,7 @@ t.test('a password longer than 72 bytes is refused, never truncated', async (t) 
   ];
   for (const [password, bytes] of tooLong) {
     await t.rejects(hashPassword(password, { cost: 4 }), InvalidArgumentError, `${bytes} bytes`);
-    const error = await hashPassword(password, { cost: 4 }).catch((e: unknown) => e as Error);
+    const error = await hashPassword(password, { cost: 4 }).then((hash) => new Error(`hashed: ${hash}`), (e: unknown) => e as Error);
     t.match(error, { code: 'ERR_INVALID_ARGUMENT', message: /72 bytes/ }, `${bytes} bytes: the message states the limit`);
     t.match((error as Error).message, new RegExp(`\\b${bytes}\\b`), `${bytes} bytes: the message states the length in bytes, not characters`);
     t.notOk((error as Error).message.includes(password), 'the message does not echo the password');
@@ -87,7 +87,7 @@ t.test('a password holding a control character other than tab is refused; a tab 
     ['a C1 control (NEL)', 'pass\u0085word'],
   ];
   for (const [what, password] of controls) {
-    const error = await hashPassword(password, { cost: 4 }).catch((e: unknown) => e as Error);
+    const error = await hashPassword(password, { cost: 4 }).then((hash) => new Error(`hashed: ${hash}`), (e: unknown) => e as Error);
     t.match(error, { name: 'InvalidArgumentError', code: 'ERR_INVALID_ARGUMENT', message: /control characters other than tab, got U\+00[0-9A-F]{2}/ }, `${what}: refused, the message names the code point`);
     t.notOk(error.message.includes(password), `${what}: the message does not echo the password`);
   }
