@@ -89,7 +89,7 @@ t.test('a password holding a control character other than tab is refused; a tab 
   for (const [what, password] of controls) {
     const error = await hashPassword(password, { cost: 4 }).then((hash) => new Error(`hashed: ${hash}`), (e: unknown) => e as Error);
     t.match(error, { name: 'InvalidArgumentError', code: 'ERR_INVALID_ARGUMENT', message: /control characters other than tab, got U\+00[0-9A-F]{2}/ }, `${what}: refused, the message names the code point`);
-    t.notOk(error.message.includes(password), `${what}: the message does not echo the password`);
+    t.notOk((error as Error).message.includes(password), `${what}: the message does not echo the password`);
   }
   const hash = await hashPassword('pass\tword', { cost: 4 });
   t.ok(await bcrypt.compare('pass\tword', hash), 'a tab is a character like any other');

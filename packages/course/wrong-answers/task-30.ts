@@ -58,8 +58,8 @@ export default [
   {
     name: 'applies the policy in the course profile too (the contract\'s 5-character passwords are refused)',
     file: auth,
-    find: 'this.#checkNewPassword(password, email);\n    // Insert, and let',
-    replace: 'checkPasswordStrength(password, { email });\n    // Insert, and let',
+    find: 'this.#checkNewPassword(password, email);\n    // Sign-ups of one address take turns',
+    replace: 'checkPasswordStrength(password, { email });\n    // Sign-ups of one address take turns',
   },
   {
     name: 'forgets the reset route: PUT /reset_password takes any password',

@@ -34,13 +34,13 @@ const password: FastifyPluginAsyncTypebox = async (app) => {
     if (user === null) throw new NoSessionError();
     const { current_password: currentPassword, new_password: newPassword } = request.body;
     await app.auth.changePassword(user.email, currentPassword, newPassword);
+    // The change ended every session, this client's too: it gets a new one, made after the change.
+    const sessionId = await app.auth.createSession(user.email);
+    if (sessionId !== null) reply.setCookie(SESSION_COOKIE, sessionId, sessionCookieOptions);
     // #region task-31
     // Production: the owner hears of it, in case the one logged in was not them; the answer does not wait for the mail.
     if (app.profile === 'production') notifyPasswordChanged(app, request, user.email, 'change');
     // #endregion
-    // The change ended every session, this client's too: it gets a new one, made after the change.
-    const sessionId = await app.auth.createSession(user.email);
-    if (sessionId !== null) reply.setCookie(SESSION_COOKIE, sessionId, sessionCookieOptions);
     return { email: user.email, message: 'Password updated' };
   });
   // #stub
