@@ -48,7 +48,7 @@ export default [
     name: 'never re-hashes: an old, cheaper hash answers a wrong password sooner than the dummy hash',
     file: auth,
     find: '    if (bcryptCostOf(user.hashedPassword) !== this.#bcryptCost) {',
-    replace: '    if (bcryptCostOf(user.hashedPassword) < 4) {',
+    replace: '    if ((bcryptCostOf(user.hashedPassword) ?? 0) < 4) {',
   },
   {
     name: 're-hashes only a cheaper hash, not a costlier one (it answers a wrong password later than the dummy hash)',
