@@ -4,6 +4,7 @@ import { access } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
 import { isolatedTarget } from '@hallpass/db/testing';
+import { whenListening } from './fixtures/server.ts';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -46,17 +47,8 @@ t.test('pnpm build compiles the service to one JavaScript file and pnpm start:pr
   t.teardown(() => {
     if (child.exitCode === null) child.kill('SIGKILL');
   });
-  let output = '';
-  const base = await new Promise<string>((resolve, reject) => {
-    const read = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-      if (match?.[1]) resolve(match[1]);
-    };
-    child.stdout.on('data', read);
-    child.stderr.on('data', read);
-    child.once('exit', (code) => reject(new Error(`the built server exited with ${code} before listening:\n${output}`)));
-  });
+  const server = whenListening(child, 'the built server');
+  const base = await server.listening;
 
   const response = await fetch(`${base}/`);
   t.equal(response.status, 200, 'GET / answers');
@@ -74,5 +66,5 @@ t.test('pnpm build compiles the service to one JavaScript file and pnpm start:pr
   child.kill('SIGTERM');
   const [code] = await once(child, 'exit');
   t.equal(code, 0, 'the built server stops cleanly on SIGTERM');
-  t.notMatch(output, /ERR_UNKNOWN_FILE_EXTENSION|\.ts\b/, 'no TypeScript file was loaded');
+  t.notMatch(server.output(), /ERR_UNKNOWN_FILE_EXTENSION|\.ts\b/, 'no TypeScript file was loaded');
 });
