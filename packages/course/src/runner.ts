@@ -164,8 +164,9 @@ interface Final {
 
 /** The test of a file that skipped all its tests (`t.plan(0, reason)`), or null. */
 function skippedAll(final: Final, file: string): Skip | null {
-  // a file with no test at all also ends with `1..0` (in a batch), but gives no reason
-  return final.count === 0 && final.plan?.skipAll === true && final.plan.skipReason !== '' ? { name: basename(file), reason: final.plan.skipReason } : null;
+  // a file with no test at all also ends with `1..0`, with no reason or tap's own "no tests found": that is no skip
+  const reason = final.plan?.skipReason ?? '';
+  return final.count === 0 && final.plan?.skipAll === true && reason !== '' && !/^no tests? found/i.test(reason) ? { name: basename(file), reason } : null;
 }
 
 /** Tests passed and failed: tap counts a skipped test as passed, the grader does not. */
