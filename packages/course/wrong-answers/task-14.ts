@@ -12,7 +12,7 @@ export default [
   { name: 'a 303 redirect', file: sessions, find: "return reply.redirect('/', 302);", replace: "return reply.redirect('/', 303);" },
   { name: 'answers 200 instead of redirecting', file: sessions, find: "return reply.redirect('/', 302);", replace: "return reply.send({ message: 'logged out' });" },
   { name: 'no session still redirects (the 403 left out)', file: sessions, find: 'if (user === null) throw new NoSessionError();', replace: "if (user === null) return reply.redirect('/', 302);" },
-  { name: 'no session crashes (no null check): a 500', file: sessions, find: 'if (user === null) throw new NoSessionError();', replace: '' },
+  { name: 'no session throws a plain Error: a 500', file: sessions, find: 'if (user === null) throw new NoSessionError();', replace: "if (user === null) throw new Error('no session');" },
   { name: 'destroys the session of another user', file: sessions, find: 'await app.auth.destroySession(user.id);', replace: 'await app.auth.destroySession(user.id + 1);' },
   { name: 'the raw cookie goes to the database (sessionIdOf left out)', file: sessions, find: 'app.auth.getUserFromSessionId(sessionIdOf(request))', replace: 'app.auth.getUserFromSessionId(request.cookies.session_id)' },
   { name: 'no session is a 401', file: errors, find: 'ERR_NO_SESSION: { status: 403 },', replace: 'ERR_NO_SESSION: { status: 401 },' },

@@ -135,7 +135,7 @@ async function connectPGlite(dataDir: string | undefined, fromTemplate = true): 
 /** The PGlite release (pinned in this package) an empty database is made by: its files are only good for that one. */
 function pgliteVersion(): string {
   const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { dependencies: Record<string, string> };
-  return manifest.dependencies['@electric-sql/pglite'] ?? 'unknown';
+  return String(manifest.dependencies['@electric-sql/pglite']);
 }
 
 /**

@@ -102,6 +102,12 @@ t.test('the new properties: timestamps take a Date or null; an address no accoun
   await t.rejects(db.addUser('amy\u200b@example.com', 'hash'), InvalidEmailError);
   // 'İ' lower-cases to two code units: 125 of them make a 130-character address 255 characters long.
   t.throws(() => canonicalEmail(`${'\u0130'.repeat(125)}@x.io`), { message: /at most 250 characters, got 255/ });
+  // Special characters are found in the canonical form: a full-width one is refused like the plain one.
+  t.throws(() => canonicalEmail('bob smith@example.com'), { constructor: InvalidEmailError, message: /white space or any of .*, got " "/ });
+  t.throws(() => canonicalEmail('bob\uff1c@example.com'), { constructor: InvalidEmailError, message: /got "<"/ });
+  for (const email of ['bob.example.com', '@example.com', 'bob@', 'bob@a@example.com', 'bob\uff20a@example.com']) {
+    t.throws(() => canonicalEmail(email), { constructor: InvalidEmailError, message: 'email must have exactly one @ with text on both sides' }, email);
+  }
   await t.rejects(db.addUser('BOB@example.com', 'hash'), EmailTakenError);
   const amy = await db.addUser('amy@example.com', 'hash');
   await t.rejects(db.updateUser(amy.id, { email: 'BOB@example.com' }), EmailTakenError, 'updateUser cannot take a registered address');

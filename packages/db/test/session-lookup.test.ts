@@ -28,3 +28,17 @@ t.test('the prepared look-up survives a column added by a newer release', async 
   await db.knex.schema.alterTable('users', (table) => table.text('added_later'));
   t.equal((await db.findUserBy({ sessionId: 'digest-b' })).id, bob.id, 'still found');
 });
+
+t.test("the look-up is announced on knex's 'query' event like every other query", async (t) => {
+  const db = await testDB(t);
+  const bob = await db.addUser('bob@example.com', 'hash-b');
+  await db.updateUser(bob.id, { sessionId: 'digest-b' });
+  const seen: { sql: string; bindings: unknown[] }[] = [];
+  const listener = (query: { sql: string; bindings: unknown[] }): void => void seen.push(query);
+  db.knex.on('query', listener);
+  t.teardown(() => db.knex.off('query', listener));
+  t.equal((await db.findUserBy({ sessionId: 'digest-b' })).id, bob.id);
+  t.equal(seen.length, 1, 'one query announced');
+  t.match(seen[0]?.sql, /session_id/, 'with its SQL');
+  t.equal(seen[0]?.bindings[0], 'digest-b', 'and the value looked up');
+});
