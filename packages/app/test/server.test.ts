@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { access } from 'node:fs/promises';
+import { access, readFile, stat, utimes, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import t from 'tap';
@@ -47,13 +47,31 @@ t.test('a port already taken is a clear error, and the data folder is released',
   if (database.HALLPASS_DATA_DIR !== undefined) await t.rejects(access(join(database.HALLPASS_DATA_DIR, 'hallpass.lock')), 'the lock was released');
 });
 
-t.test('`pnpm start`\'s launcher (bin/start.mjs) runs the same server', async (t) => {
-  const server = startServer(t, await ownDatabase(t), 'launcher');
-  const base = await server.listening;
-  t.same(await (await fetch(`${base}/`)).json(), { message: 'Bienvenue' });
-  server.child.kill('SIGTERM');
-  const [code] = await once(server.child, 'exit');
-  t.equal(code, 0, 'exit status 0 after a graceful shutdown');
+t.test('`pnpm start`\'s launcher (bin/start.mjs) runs the same server, from a bundle it makes again only after a change', async (t) => {
+  const cache = await tempDir(t);
+  const bundle = join(cache, 'server.mjs');
+  const database = await ownDatabase(t);
+  const run = async (what: string): Promise<void> => {
+    const server = startServer(t, { ...database, HALLPASS_START_CACHE: cache }, 'launcher');
+    const base = await server.listening;
+    t.same(await (await fetch(`${base}/`)).json(), { message: 'Bienvenue' }, `${what}: it answers`);
+    server.child.kill('SIGTERM');
+    const [code] = await once(server.child, 'exit');
+    t.equal(code, 0, `${what}: exit status 0 after a graceful shutdown`);
+  };
+  await run('a first start');
+  const inputs = JSON.parse(await readFile(join(cache, 'inputs.json'), 'utf8')) as string[];
+  t.ok(inputs.some((file) => file.endsWith(join('packages', 'app', 'src', 'server.ts'))), 'the bundle was made from the sources');
+  const made = (await stat(bundle)).mtimeMs;
+  await run('a second start');
+  t.equal((await stat(bundle)).mtimeMs, made, 'nothing changed: the bundle is used as it is');
+  // A file the bundle was made from, saved after it was made.
+  const edited = join(cache, 'edited.ts');
+  await writeFile(edited, '');
+  await utimes(edited, new Date(made + 60_000), new Date(made + 60_000));
+  await writeFile(join(cache, 'inputs.json'), JSON.stringify([...inputs, edited]));
+  await run('a start after an edit');
+  t.not((await stat(bundle)).mtimeMs, made, 'the bundle was made again');
 });
 
 t.test('an address the machine does not have is reported as it is', async (t) => {
