@@ -6,6 +6,8 @@
  *   with `t.equal` / `t.match`) that an earlier task's solution produces, that
  *   earlier task's page must state it: otherwise a learner's own wording passes
  *   the earlier task and fails this one;
+ * - a string a task's test expects (a name, a message) must be on its page,
+ *   an earlier page, or in given code;
  * - a page may name (in backticks) given code, or what its own task or an
  *   earlier page asks the learner to write; never a name that exists only in
  *   the reference answer of another task.
@@ -20,6 +22,7 @@ import ts from 'typescript';
 import type { Course } from './course.ts';
 import { courseFiles, isMarkable, markedSources } from './files.ts';
 import { docPage, taskNumber, testFile } from './manifest.ts';
+import { checkedTexts } from './page-sync.ts';
 import { render, type MarkedSource, type Region } from './markers.ts';
 
 /** A text written in a task's solution: a string literal, or the fixed part of a template. */
@@ -146,6 +149,38 @@ export function comparedTexts(source: string, fileName = 'test.ts'): Compared[] 
   return found;
 }
 
+const ASSERTIONS = new Set(['equal', 'strictEqual', 'match', 'same', 'strictSame', 'has', 'hasStrict', 'rejects', 'throws']);
+
+/**
+ * The strings a test expects: the expected argument of tap's assertions when
+ * it is a string, or the string values of an expected object or array
+ * (`{ code, message }` in `t.rejects`), with the number of times each string
+ * appears in the file (a string the test also sends is an input it gets back).
+ */
+export function expectedStrings(source: string, fileName = 'test.ts'): { text: string; line: number; uses: number }[] {
+  const file = ts.createSourceFile(fileName, source, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+  const uses = new Map<string, number>();
+  const expected: { text: string; line: number }[] = [];
+  const collect = (node: ts.Node): void => {
+    if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) {
+      expected.push({ text: node.text, line: file.getLineAndCharacterOfPosition(node.getStart(file)).line + 1 });
+    } else if (ts.isObjectLiteralExpression(node)) {
+      for (const property of node.properties) if (ts.isPropertyAssignment(property)) collect(property.initializer);
+    } else if (ts.isArrayLiteralExpression(node)) {
+      for (const element of node.elements) collect(element);
+    }
+  };
+  const visit = (node: ts.Node): void => {
+    if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) uses.set(node.text, (uses.get(node.text) ?? 0) + 1);
+    if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && ASSERTIONS.has(node.expression.name.text) && node.arguments[1] !== undefined) {
+      collect(node.arguments[1]);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(file);
+  return expected.map((item) => ({ ...item, uses: uses.get(item.text)! }));
+}
+
 /** The names a page writes in backticks, outside code blocks and hints, with their 1-based lines. */
 export function pageNames(page: string): { name: string; line: number }[] {
   const names: { name: string; line: number }[] = [];
@@ -183,6 +218,15 @@ export async function hiddenRequirements(course: Course): Promise<string[]> {
     const test = await readFile(join(course.root, testFile(task)), 'utf8').catch(() => null);
     if (test === null) continue;
     const reported = new Set<string>();
+    // a name or message the test expects that nothing up to its page states (the page's own messages and codes page-sync reports)
+    const ownChecks = new Set(checkedTexts(test).filter((checked) => checked.kind === 'string').map((checked) => checked.text));
+    for (const { text, line, uses } of expectedStrings(test, testFile(task))) {
+      // an email is data (an input, or what a rule the page states makes of one), not a name to guess
+      if (uses > 1 || text.length < 3 || !/[a-z]/i.test(text) || text.includes('@') || ownChecks.has(text) || code.given.includes(text)) continue;
+      if (course.tasks.some((other) => other.id <= task.id && states(pages.get(other.id)!, text)) || reported.has(text)) continue;
+      reported.add(text);
+      problems.push(`${testFile(task)}:${line}: task ${taskNumber(task)}'s test expects ${JSON.stringify(text)}, which neither ${docPage(task)} nor an earlier page states, nor any given code holds`);
+    }
     for (const compared of comparedTexts(test, testFile(task))) {
       for (const made of code.produced) {
         if (made.task > task.id) continue;

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import t from 'tap';
 import { defaultCourse } from '../src/course.ts';
 import { docsProblems, writeTaskIndex } from '../src/docs.ts';
-import { codeIndex, comparedTexts, hiddenRequirements, pageNames } from '../src/hidden.ts';
+import { codeIndex, comparedTexts, expectedStrings, hiddenRequirements, pageNames } from '../src/hidden.ts';
 import { M, makeFixture } from './fixtures/course.ts';
 
 /** Task 00's solution words a message and declares a helper; task 01's test checks the message, task 02's page names the helper. */
@@ -43,6 +43,11 @@ const DOUBLE_TEST = [
   "const cases: [number, RegExp][] = [[Infinity, /numbers only, got/]];",
   'for (const [n, message] of cases) t.throws(() => double(n), { message });',
   "t.throws(() => double(-1), { message: 'double takes no negative number' });",
+  "t.equal(String(double(1)), 'two, said plainly', 'a name or message no page states');",
+  "const name = 'Grace';",
+  "t.equal(name, 'Grace', 'an input the test gets back');",
+  "t.same({ email: 'grace@example.com', n: 1 }, { email: 'grace@example.com', n: 1 });",
+  "t.match(name, { shape: 'x1', ok: true });",
   '',
 ].join('\n');
 
@@ -51,7 +56,7 @@ async function brokenCourse(t: Parameters<typeof makeFixture>[0]) {
     files: {
       'packages/demo/src/math.ts': MATH,
       'packages/demo/test/task-01-double.test.ts': DOUBLE_TEST,
-      'docs/tasks/02-greet.md': '# Task 02 — greet\n\n**Time:** about 5 minutes\n\n## Learning objectives\n\n- practise\n\nCall your `sumOfBoth` from task 00, and `add`, and `state.offset`.\n\n## Hints\n\n- `sumOfBoth` may be named in a hint.\n',
+      'docs/tasks/02-greet.md': '# Task 02 — greet\n\n**Time:** about 5 minutes\n\n## Learning objectives\n\n- practise\n\nCall your `sumOfBoth` from task 00, and `add`, and `state.offset`; `greet(\'Ada\')` answers `Hello, Ada!`.\n\n## Hints\n\n- `sumOfBoth` may be named in a hint.\n',
     },
   });
   await writeTaskIndex(course);
@@ -62,6 +67,7 @@ t.test('a later test that checks an earlier solution\'s wording, and a page that
   const course = await brokenCourse(t);
   const problems = await hiddenRequirements(course);
   t.same(problems, [
+    "packages/demo/test/task-01-double.test.ts:7: task 01's test expects \"two, said plainly\", which neither docs/tasks/01-double.md nor an earlier page states, nor any given code holds",
     "packages/demo/test/task-01-double.test.ts:3: task 01's test checks /add takes numbers only, got NaN/, in which \"add takes numbers only, got\" comes from task 00's solution (packages/demo/src/math.ts:5); docs/tasks/00-add.md does not state it (nor does an earlier page or given code)",
     "packages/demo/test/task-01-double.test.ts:4: task 01's test checks /numbers only, got/, in which \"numbers only, got\" comes from task 00's solution (packages/demo/src/math.ts:5); docs/tasks/00-add.md does not state it (nor does an earlier page or given code)",
     "packages/demo/test/task-01-double.test.ts:6: task 01's test checks \"double takes no negative number\", in which \"double takes no negative number\" comes from its own solution (packages/demo/src/math.ts:20); docs/tasks/01-double.md does not state it (nor does an earlier page or given code)",
@@ -73,7 +79,7 @@ t.test('a later test that checks an earlier solution\'s wording, and a page that
   const page = join(course.root, 'docs/tasks/00-add.md');
   await writeFile(page, (await readFile(page, 'utf8')).replace('Add.', 'Add; for a number that is not finite throw `add takes numbers only, got <n>`, and add with a helper `sumOfBoth(a, b)`.'));
   const double = join(course.root, 'docs/tasks/01-double.md');
-  await writeFile(double, `${await readFile(double, 'utf8')}\nA negative number: throw \`double takes no negative number\`.\n`);
+  await writeFile(double, `${await readFile(double, 'utf8')}\nA negative number: throw \`double takes no negative number\`; one, doubled, is \`two, said plainly\`.\n`);
   t.same(await hiddenRequirements(course), [], 'once the pages state the messages and task 00\'s asks for the helper, nothing is hidden');
 });
 
@@ -82,7 +88,7 @@ t.test('names a page may use: given code, its own task\'s, later names in hints'
   const page = join(course.root, 'docs/tasks/00-add.md');
   await writeFile(page, (await readFile(page, 'utf8')).replace('Add.', 'Add with `sumOfBoth`; `add takes numbers only, got`.'));
   const double = join(course.root, 'docs/tasks/01-double.md');
-  await writeFile(double, `${await readFile(double, 'utf8')}\nUse \`add\` and \`Number.isFinite\`; \`state\` is given; \`double takes no negative number\`.\n`);
+  await writeFile(double, `${await readFile(double, 'utf8')}\nUse \`add\` and \`Number.isFinite\`; \`state\` is given; \`double takes no negative number\`, \`two, said plainly\`.\n`);
   t.same(await hiddenRequirements(course), []);
   const index = await codeIndex(course);
   t.same(index.declared.map(({ task, name }) => [task, name]), [[2, 'greet'], [0, 'sumOfBoth'], [2, 'version']], 'what the solutions declare');
@@ -90,7 +96,17 @@ t.test('names a page may use: given code, its own task\'s, later names in hints'
   t.notOk(index.given.includes('sumOfBoth'), 'a solution is not given');
 });
 
-t.test('comparedTexts and pageNames', async (t) => {
+t.test('comparedTexts, expectedStrings and pageNames', async (t) => {
+  t.same(
+    expectedStrings("t.equal(a, 'one');\nt.rejects(p, { code: 'ERR_X', message: /not a string/, errors: ['in', 'array'] });\nt.ok(b, 'a label');\nt.equal(c);\nt.same(d, ['one']);\n"),
+    [
+      { text: 'one', line: 1, uses: 2 },
+      { text: 'ERR_X', line: 2, uses: 1 },
+      { text: 'in', line: 2, uses: 1 },
+      { text: 'array', line: 2, uses: 1 },
+      { text: 'one', line: 5, uses: 2 },
+    ],
+  );
   t.same(
     comparedTexts("import x from 'not-a-text';\nt.equal(a, 'one');\nt.match(b, `two ${n} three`);\nconst c = [/fo\\.ur/];\n").map(({ text, line }) => [text, line]),
     [['one', 2], ['two \u0000 three', 3], ['fo.ur', 4]],
