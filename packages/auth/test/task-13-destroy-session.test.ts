@@ -41,7 +41,8 @@ t.test('an id no user has is a NoResultFoundError; a bad id an InvalidArgumentEr
   const auth = new Auth(db, { bcryptCost: 4 });
   const bob = await auth.registerUser('bob@bob.com', 'MyPwdOfBob');
   await t.rejects(auth.destroySession(bob.id + 1), NoResultFoundError);
-  await t.rejects(auth.destroySession(bob.id + 1), { code: 'ERR_NO_RESULT_FOUND', message: `no user has id ${bob.id + 1}` });
+  // task 03's page asks for the id in the message, not for its wording
+  await t.rejects(auth.destroySession(bob.id + 1), { code: 'ERR_NO_RESULT_FOUND', message: new RegExp(`(?<!\\d)${bob.id + 1}(?!\\d)`) });
   for (const id of [0, -1, 1.5, '1', null, undefined]) {
     await t.rejects(auth.destroySession(id as number), { code: 'ERR_INVALID_ARGUMENT', message: /id must be a positive integer/ });
   }

@@ -51,8 +51,9 @@ t.test('bad arguments are refused with a typed error, and the token stays usable
   const bad: [unknown, unknown, RegExp][] = [
     ['', 'NewPwdOfBob', /resetToken must be a non-empty string, got an empty string/],
     [null, 'NewPwdOfBob', /resetToken must be a non-empty string, got null/],
-    [token, '', /password must be a non-empty string/],
-    [token, 'a'.repeat(73), /password must be at most 72 bytes in UTF-8, got 73 bytes/],
+    // task 04's page asks for `password` in the message, and for the limit and the byte count: not for their wording
+    [token, '', /password/],
+    [token, 'a'.repeat(73), /72 bytes in UTF-8, got 73 bytes/],
     [token, 'é'.repeat(37), /got 74 bytes/],
   ];
   for (const [resetToken, password, message] of bad) {

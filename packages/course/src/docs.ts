@@ -40,7 +40,7 @@ export async function writeTaskIndex(course: Course): Promise<boolean> {
   return true;
 }
 
-/** What is wrong with the docs: a stale index, task pages that do not exist. */
+/** What is wrong with the docs: a stale index, task pages that do not exist or leave requirements unstated. */
 export async function docsProblems(course: Course): Promise<string[]> {
   const problems: string[] = [];
   const current = await readFile(join(course.root, INDEX_PAGE), 'utf8').catch(() => null);
@@ -51,6 +51,9 @@ export async function docsProblems(course: Course): Promise<string[]> {
     if (!(await exists(join(course.root, docPage(task))))) problems.push(`task ${taskNumber(task)} has no page: ${docPage(task)} is missing`);
     else problems.push(...(await taskPageProblems(course, task)));
   }
+  // what a page leaves for a later test to demand, and the reference answers' names a page uses
+  const { hiddenRequirements } = await import('./hidden.ts');
+  problems.push(...(await hiddenRequirements(course)));
   return problems;
 }
 

@@ -3,14 +3,47 @@
  * tasks. `course new` writes one with every task stubbed; `course check`
  * rewrites one tree step by step, reusing the course's installed node_modules.
  */
-import { copyFile, lstat, mkdir, readdir, realpath, symlink, writeFile } from 'node:fs/promises';
+import { copyFile, lstat, mkdir, readFile, readdir, realpath, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import type { Course } from './course.ts';
 import { courseFiles, markedSources } from './files.ts';
+import { testFile } from './manifest.ts';
 import { regionTasks, render, type MarkedSource, type RenderOptions } from './markers.ts';
 
 /** The course's authoring notes: never copied into a learner's workspace. */
 export const AUTHORING_ONLY = ['packages/course/wrong-answers/'];
+
+/** A test file of a package: what tap runs in that package. */
+const TEST_FILE = /^packages\/[^/]+\/test\/(.+\/)?[^/]+\.test\.[cm]?[jt]sx?$/;
+
+/**
+ * Whether a course file goes into a learner's workspace. The authoring notes do
+ * not, nor any test file that is no task's test: the authors' own tests
+ * (security, bad input, the course tools) demand things no page states, and
+ * would turn a learner's `pnpm test` red on a solution every task accepts.
+ */
+export function isLearnerFile(course: Pick<Course, 'tasks'>, file: string): boolean {
+  if (AUTHORING_ONLY.some((prefix) => file.startsWith(prefix))) return false;
+  return !TEST_FILE.test(file) || course.tasks.some((task) => testFile(task) === file);
+}
+
+const PACKAGE_MANIFEST = /^packages\/[^/]+\/package\.json$/;
+
+/**
+ * A file's text as a learner's workspace starts with it. A package's tap
+ * settings allow incomplete coverage there: the task tests alone do not cover
+ * every line (the authors' tests that did are left out), nor need they cover a
+ * learner's own code. The course tools' package has no tests in a workspace,
+ * so it has no `test` script either (tap fails when it finds no test file).
+ */
+export function learnerText(file: string, text: string): string {
+  if (!PACKAGE_MANIFEST.test(file)) return text;
+  const manifest = JSON.parse(text) as { scripts?: Record<string, string>; tap?: Record<string, unknown> };
+  if (manifest.scripts?.test === undefined) return text;
+  if (file === 'packages/course/package.json') delete manifest.scripts.test;
+  else manifest.tap = { ...manifest.tap, 'allow-incomplete-coverage': true };
+  return `${JSON.stringify(manifest, null, 2)}\n`;
+}
 
 export class StagedTree {
   readonly #written = new Map<string, string>();
@@ -27,11 +60,12 @@ export class StagedTree {
    */
   static async create(course: Course, dir: string, options: { learner?: boolean } = {}): Promise<StagedTree> {
     const all = await courseFiles(course.root);
-    const files = options.learner ? all.filter((file) => !AUTHORING_ONLY.some((prefix) => file.startsWith(prefix))) : all;
+    const files = options.learner ? all.filter((file) => isLearnerFile(course, file)) : all;
     const sources = await markedSources(course, files);
     for (const file of files) {
       await mkdir(dirname(join(dir, file)), { recursive: true });
-      await copyFile(join(course.root, file), join(dir, file));
+      if (options.learner && PACKAGE_MANIFEST.test(file)) await writeFile(join(dir, file), learnerText(file, await readFile(join(course.root, file), 'utf8')));
+      else await copyFile(join(course.root, file), join(dir, file));
     }
     return new StagedTree(dir, sources);
   }

@@ -10,7 +10,7 @@ import { CLASSROOM_WORKFLOW, classroomWorkflow } from './classroom.ts';
 import { CourseError, type Course } from './course.ts';
 import { courseFiles, exists, markedSources } from './files.ts';
 import { parseMarkers, render } from './markers.ts';
-import { AUTHORING_ONLY, linkNodeModules } from './stage.ts';
+import { isLearnerFile, learnerText, linkNodeModules } from './stage.ts';
 import { STATE_DIR, isWorkspace } from './workspace.ts';
 
 /**
@@ -35,12 +35,12 @@ export interface Change {
 
 /** The text of every file a new workspace starts with, by path. */
 async function startingTexts(course: Course): Promise<Map<string, string>> {
-  const files = (await courseFiles(course.root)).filter((file) => !AUTHORING_ONLY.some((prefix) => file.startsWith(prefix)));
+  const files = (await courseFiles(course.root)).filter((file) => isLearnerFile(course, file));
   const marked = new Map((await markedSources(course, files)).map((source) => [source.file, source]));
   const texts = new Map<string, string>();
   for (const file of files) {
     const source = marked.get(file);
-    texts.set(file, source === undefined ? await readFile(join(course.root, file), 'utf8') : render(source, () => false, { keepMarkers: true }));
+    texts.set(file, source === undefined ? learnerText(file, await readFile(join(course.root, file), 'utf8')) : render(source, () => false, { keepMarkers: true }));
   }
   return texts;
 }

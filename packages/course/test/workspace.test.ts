@@ -65,3 +65,30 @@ t.test('course new --no-git, into an existing empty folder, from a copy without 
   await createWorkspace(course, join(dir, 'far'), elsewhere, { git: false });
   t.match(elsewhere.out(), `  cd ${join(dir, 'far')}\n`, 'a folder outside the current one is shown in full');
 });
+
+t.test("course new leaves out every test file that is no task's test, and lets tap's coverage be incomplete", async (t) => {
+  const course = await makeFixture(t, {
+    files: {
+      'packages/demo/package.json': `${JSON.stringify({ name: '@fixture/demo', private: true, type: 'module', scripts: { test: 'tap' }, tap: { timeout: 900 } }, null, 2)}\n`,
+      'packages/demo/test/bad-input.test.ts': "import t from 'tap';\nt.fail('an author-only test the pages never state');\n",
+      'packages/demo/test/deeper/soak.test.ts': "import t from 'tap';\nt.fail('another one, in a folder');\n",
+      'packages/demo/test/fixtures/helper.ts': 'export const helper = 1;\n',
+      'packages/course/package.json': `${JSON.stringify({ name: '@fixture/course', private: true, scripts: { test: 'tap', course: 'node bin/course.mjs' } }, null, 2)}\n`,
+      'packages/course/test/tools.test.ts': "import t from 'tap';\nt.pass('a test of the tools');\n",
+    },
+  });
+  const dir = await createWorkspace(course, join(await target(t), 'learn'), recorder(), { git: false });
+  const present = (file: string): Promise<boolean> => readFile(join(dir, file)).then(() => true, () => false);
+  t.notOk(await present('packages/demo/test/bad-input.test.ts'), 'an author-only test is left out');
+  t.notOk(await present('packages/demo/test/deeper/soak.test.ts'), 'in a sub-folder too');
+  t.notOk(await present('packages/course/test/tools.test.ts'), "the tools' own tests too");
+  for (const file of ['packages/demo/test/task-00-add.test.ts', 'packages/demo/test/task-02-greet.test.ts', 'packages/demo/test/fixtures/helper.ts']) {
+    t.ok(await present(file), `${file} is there: a task's test, or test support`);
+  }
+  const demo = JSON.parse(await readFile(join(dir, 'packages/demo/package.json'), 'utf8'));
+  t.same(demo.tap, { timeout: 900, 'allow-incomplete-coverage': true }, "the package's tap settings allow incomplete coverage");
+  const tools = JSON.parse(await readFile(join(dir, 'packages/course/package.json'), 'utf8'));
+  t.same(tools.scripts, { course: 'node bin/course.mjs' }, 'the tools keep their commands but lose `test`: tap fails where it finds no test file');
+  const { changesOutsideRegions } = await import('../src/tamper.ts');
+  t.same(await changesOutsideRegions(course, dir), [], 'the grader knows the workspace starts this way: nothing counts as changed or deleted');
+});
