@@ -33,6 +33,7 @@ t.test('course new writes the course with every task stubbed, and it type-checks
   t.notMatch(await readFile(join(dir, 'packages/demo/src/greet.ts'), 'utf8'), 'Hello, ${name}');
   t.equal(await readFile(join(dir, 'README.md'), 'utf8'), await readFile(join(course.root, 'README.md'), 'utf8'), 'docs are copied as they are');
   t.ok(await readFile(join(dir, 'docs/tasks/00-add.md'), 'utf8'));
+  t.equal(await readFile(join(dir, 'docs/tasks/hints/00-add.md'), 'utf8'), await readFile(join(course.root, 'docs/tasks/hints/00-add.md'), 'utf8'), 'the hint files come along, for `course hint`');
   t.ok(await isWorkspace(dir));
   t.equal(await readFile(join(dir, '.course/.gitignore'), 'utf8'), 'results.json\nstate.json\n');
   const { stdout: log } = await run('git', ['log', '--oneline'], { cwd: dir });
