@@ -61,7 +61,7 @@ export async function createWorkspace(course: Course, target: string, io: Io, op
       '  pnpm install',
       '  pnpm course verify     # points at the first task to do',
       '',
-      'Then read docs/taking-the-course.md.',
+      'README.md says where things are; docs/taking-the-course.md is the guide.',
       ...(options.classroom === true ? ['', `GitHub Classroom: ${CLASSROOM_WORKFLOW} grades each task on every push (see docs/grading.md).`] : []),
       '',
     ].join('\n'),
