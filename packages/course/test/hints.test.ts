@@ -9,4 +9,5 @@ t.test('parseHints: one hint per "## Hint N" section, in order, with its title; 
     { title: '', text: '' },
   ]);
   t.same(parseHints('# Task 03: hints\n\nNo hint yet.\n'), [], 'a file without a hint section has no hints');
+  t.same(parseHints('## Hint 1: unfinished'), [{ title: 'unfinished', text: '' }], 'a heading on the last line is a hint without text');
 });

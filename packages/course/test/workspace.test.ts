@@ -85,4 +85,7 @@ t.test("the workspace README lists each package's tasks as ranges", async (t) =>
   const readme = learnerReadme({ root: '/nowhere', tasks });
   t.match(readme, '  - `packages/demo/`: tasks 00, 01, 03–05\n  - `packages/other/`: task 07\n');
   t.match(readme, 'pnpm grade --task 3 ', 'task 3 is the example when there is one');
+  const empty = learnerReadme({ root: '/nowhere', tasks: [] });
+  t.match(empty, '0 tasks');
+  t.notMatch(empty, /Start with|--task|npx tap/, 'no task to name');
 });
