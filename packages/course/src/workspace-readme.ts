@@ -6,6 +6,9 @@
 import type { Course } from './course.ts';
 import { docPage, taskNumber, testFile } from './manifest.ts';
 
+/** Where `course new` writes it: over the course's own README. */
+export const WORKSPACE_README = 'README.md';
+
 /** Task ids as ranges: `00–03, 21, 22`. */
 function ranges(ids: readonly number[]): string {
   const parts: string[] = [];

@@ -9,7 +9,7 @@ import { exists } from './files.ts';
 import type { Io } from './io.ts';
 import { REFERENCE, encodeReference, referenceRegions } from './reference.ts';
 import { StagedTree } from './stage.ts';
-import { learnerReadme } from './workspace-readme.ts';
+import { WORKSPACE_README, learnerReadme } from './workspace-readme.ts';
 
 const run = promisify(execFile);
 
@@ -40,7 +40,7 @@ export async function createWorkspace(course: Course, target: string, io: Io, op
   await mkdir(dir, { recursive: true });
   const tree = await StagedTree.create(course, dir, { learner: true });
   await tree.render(() => false, { keepMarkers: true });
-  await writeFile(join(dir, 'README.md'), learnerReadme(course)); // the course's own README speaks of the finished service
+  await writeFile(join(dir, WORKSPACE_README), learnerReadme(course)); // the course's own README speaks of the finished service
   await mkdir(join(dir, STATE_DIR), { recursive: true });
   await writeFile(join(dir, MARKER), `${JSON.stringify({ course: 'hallpass', tasks: course.tasks.length, created: new Date().toISOString() }, null, 2)}\n`);
   await writeFile(join(dir, STATE_DIR, '.gitignore'), 'results.json\nstate.json\n');
