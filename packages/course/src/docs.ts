@@ -1,8 +1,8 @@
-/** The task index page, generated from the manifest, and the hints of a task page. */
+/** The task index page, generated from the manifest, and the check of the docs. */
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CourseError, type Course } from './course.ts';
-import { exists } from './files.ts';
+import type { Course } from './course.ts';
+import { hintProblems } from './hints.ts';
 import { docPage, taskNumber, testFile, type Task } from './manifest.ts';
 
 /** Where the generated index lives, relative to the root. */
@@ -40,7 +40,7 @@ export async function writeTaskIndex(course: Course): Promise<boolean> {
   return true;
 }
 
-/** What is wrong with the docs: a stale index, task pages that do not exist or leave requirements unstated. */
+/** What is wrong with the docs: a stale index, task pages that do not exist, are out of step or leave requirements unstated, missing hints. */
 export async function docsProblems(course: Course): Promise<string[]> {
   const problems: string[] = [];
   const current = await readFile(join(course.root, INDEX_PAGE), 'utf8').catch(() => null);
@@ -48,32 +48,12 @@ export async function docsProblems(course: Course): Promise<string[]> {
   // Loaded only here: reading the test files takes TypeScript's parser, which no other command needs.
   const { taskPageProblems } = await import('./page-sync.ts');
   for (const task of course.tasks) {
-    if (!(await exists(join(course.root, docPage(task))))) problems.push(`task ${taskNumber(task)} has no page: ${docPage(task)} is missing`);
-    else problems.push(...(await taskPageProblems(course, task)));
+    const page = await readFile(join(course.root, docPage(task)), 'utf8').catch(() => null);
+    if (page === null) problems.push(`task ${taskNumber(task)} has no page: ${docPage(task)} is missing`);
+    else problems.push(...(await taskPageProblems(course, task)), ...(await hintProblems(course, task, page)));
   }
   // what a page leaves for a later test to demand, and the reference answers' names a page uses
   const { hiddenRequirements } = await import('./hidden.ts');
   problems.push(...(await hiddenRequirements(course)));
   return problems;
-}
-
-/** The `## Hints` section of a task's page, without its heading. */
-export async function hints(course: Course, task: Task): Promise<string> {
-  const page = await readFile(join(course.root, docPage(task)), 'utf8').catch(() => null);
-  if (page === null) throw new CourseError(`task ${taskNumber(task)} has no page yet (${docPage(task)})`);
-  const match = /^## Hints[ \t]*\n([\s\S]*?)(?=^## |(?![\s\S]))/m.exec(page);
-  if (match === null) throw new CourseError(`${docPage(task)} has no "## Hints" section`);
-  return `${match[1]!.trim()}\n`;
-}
-
-/**
- * The hints of a task, one string each: the folded `<details><summary>Hint N</summary>`
- * blocks of its page, or (pages not yet converted) the items of its bullet list.
- */
-export async function hintList(course: Course, task: Task): Promise<string[]> {
-  const section = await hints(course, task);
-  const folded = [...section.matchAll(/<details>\s*<summary>[^<]*<\/summary>([\s\S]*?)<\/details>/g)].map((match) => match[1]!.trim());
-  if (folded.length > 0) return folded;
-  const items = section.split(/^[-*] /m).slice(1).map((item) => item.trim().replace(/\n\s+/g, ' '));
-  return items.length > 0 ? items : [section.trim()];
 }

@@ -10,9 +10,9 @@ import { watch as watchFiles, type FSWatcher } from 'node:fs';
 import { mkdir, readFile, readdir, realpath, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { dependencyClosure, packageGraph, type Course } from './course.ts';
-import { hintList } from './docs.ts';
 import type { Script } from './execution.ts';
 import { courseFiles } from './files.ts';
+import { readHints, type Hint } from './hints.ts';
 import { plural, table, type Io } from './io.ts';
 import { keepRun, mustRecheck } from './last-runs.ts';
 import { docPage, taskNumber, testFile, type Task } from './manifest.ts';
@@ -268,9 +268,15 @@ async function currentTask(course: Course): Promise<Task | undefined> {
   return course.tasks.find((candidate) => fresh(state, candidate)?.status !== 'pass');
 }
 
+/** One hint as printed: `Hint 2 of 3 (its title):` and its text. */
+function showHint(hint: Hint, index: number, count: number): string {
+  return `Hint ${index + 1} of ${count}${hint.title === '' ? '' : ` (${hint.title})`}:\n${hint.text}\n`;
+}
+
 /**
  * `course hint [N] [--all]`: the next hint of task N (default: the current task)
- * that the learner has not seen yet, or with `all`, every hint of it.
+ * that the learner has not seen yet, or with `all`, every hint of it. The hints
+ * come from the task's hint file (hints.ts), not from its page.
  */
 export async function hint(course: Course, io: Io, task?: Task, options: { all?: boolean } = {}): Promise<number> {
   const chosen = task ?? (await currentTask(course));
@@ -278,19 +284,19 @@ export async function hint(course: Course, io: Io, task?: Task, options: { all?:
     io.stdout.write('Every task passes: no hints needed. `pnpm course hint N` shows the hints of task N.\n');
     return 0;
   }
-  const list = await hintList(course, chosen);
+  const list = await readHints(course, chosen);
   const state = await learnerState(course);
   const key = String(chosen.id);
   const seen = Math.min(state.hintsSeen[key] ?? 0, list.length);
   const head = `Task ${taskNumber(chosen)}: ${chosen.title}  (${docPage(chosen)})`;
   if (options.all) {
-    io.stdout.write(`${head}\n\n${list.map((text, index) => `Hint ${index + 1} of ${list.length}:\n${text}\n`).join('\n')}`);
+    io.stdout.write(`${head}\n\n${list.map((item, index) => showHint(item, index, list.length)).join('\n')}`);
     state.hintsSeen[key] = list.length;
   } else if (seen >= list.length) {
     io.stdout.write(`${head}\n\nYou have seen all ${plural(list.length, 'hint')} of this task. \`pnpm course hint ${chosen.id} --all\` shows them again.\n`);
   } else {
     const more = seen + 1 < list.length ? `\n(\`pnpm course hint${task === undefined ? '' : ` ${chosen.id}`}\` again for hint ${seen + 2}; \`--all\` for all of them)\n` : '\n(that was the last hint)\n';
-    io.stdout.write(`${head}\n\nHint ${seen + 1} of ${list.length}:\n${list[seen]}\n${more}`);
+    io.stdout.write(`${head}\n\n${showHint(list[seen]!, seen, list.length)}${more}`);
     state.hintsSeen[key] = seen + 1;
   }
   await saveLearnerState(course, state);

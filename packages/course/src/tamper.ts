@@ -12,6 +12,7 @@ import { courseFiles, exists, markedSources } from './files.ts';
 import { parseMarkers, render } from './markers.ts';
 import { isLearnerFile, learnerText, linkNodeModules } from './stage.ts';
 import { STATE_DIR, isWorkspace } from './workspace.ts';
+import { WORKSPACE_README, learnerReadme } from './workspace-readme.ts';
 
 /**
  * What the grader always takes from the course, never from the learner: the
@@ -42,6 +43,7 @@ async function startingTexts(course: Course): Promise<Map<string, string>> {
     const source = marked.get(file);
     texts.set(file, source === undefined ? learnerText(file, await readFile(join(course.root, file), 'utf8')) : render(source, () => false, { keepMarkers: true }));
   }
+  texts.set(WORKSPACE_README, learnerReadme(course)); // `course new` writes the learner's own
   return texts;
 }
 

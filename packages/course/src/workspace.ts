@@ -9,6 +9,7 @@ import { exists } from './files.ts';
 import type { Io } from './io.ts';
 import { REFERENCE, encodeReference, referenceRegions } from './reference.ts';
 import { StagedTree } from './stage.ts';
+import { WORKSPACE_README, learnerReadme } from './workspace-readme.ts';
 
 const run = promisify(execFile);
 
@@ -39,6 +40,7 @@ export async function createWorkspace(course: Course, target: string, io: Io, op
   await mkdir(dir, { recursive: true });
   const tree = await StagedTree.create(course, dir, { learner: true });
   await tree.render(() => false, { keepMarkers: true });
+  await writeFile(join(dir, WORKSPACE_README), learnerReadme(course)); // the course's own README speaks of the finished service
   await mkdir(join(dir, STATE_DIR), { recursive: true });
   await writeFile(join(dir, MARKER), `${JSON.stringify({ course: 'hallpass', tasks: course.tasks.length, created: new Date().toISOString() }, null, 2)}\n`);
   await writeFile(join(dir, STATE_DIR, '.gitignore'), 'results.json\nstate.json\n');
@@ -59,7 +61,7 @@ export async function createWorkspace(course: Course, target: string, io: Io, op
       '  pnpm install',
       '  pnpm course verify     # points at the first task to do',
       '',
-      'Then read docs/taking-the-course.md.',
+      'README.md says where things are; docs/taking-the-course.md is the guide.',
       ...(options.classroom === true ? ['', `GitHub Classroom: ${CLASSROOM_WORKFLOW} grades each task on every push (see docs/grading.md).`] : []),
       '',
     ].join('\n'),

@@ -2,7 +2,9 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import t from 'tap';
 import { defaultCourse } from '../src/course.ts';
-import { INDEX_PAGE, docsProblems, hintList, taskIndex, writeTaskIndex } from '../src/docs.ts';
+import { INDEX_PAGE, docsProblems, taskIndex, writeTaskIndex } from '../src/docs.ts';
+import { hintFile, hintProblems } from '../src/hints.ts';
+import { docPage } from '../src/manifest.ts';
 import { makeFixture } from './fixtures/course.ts';
 
 t.test('the index lists every task of the manifest with its page and test file', async (t) => {
@@ -31,12 +33,28 @@ t.test("this repository's index is current", async (t) => {
   t.equal(await readFile(join(course.root, INDEX_PAGE), 'utf8'), taskIndex(course.tasks), 'run `pnpm course docs` after changing the manifest');
 });
 
-t.test('hintList: folded hints one by one, else the bullets, else the whole section', async (t) => {
+t.test('the docs check finds hints left in a page, a page that does not send to `course hint`, and hint files missing, empty or out of order', async (t) => {
   const course = await makeFixture(t);
-  const [add, double, greet] = course.tasks;
-  t.same(await hintList(course, add!), ['Use `+`.'], 'a bullet list');
-  await writeFile(join(course.root, 'docs/tasks/01-double.md'), '# Task 01\n\n## Hints\n\n<details><summary>Hint 1</summary>\n\nCall `add`.\n\n</details>\n\n<details>\n<summary>Hint 2</summary>\n\nTwice the same\nnumber.\n</details>\n');
-  t.same(await hintList(course, double!), ['Call `add`.', 'Twice the same\nnumber.'], 'folded blocks');
-  await writeFile(join(course.root, 'docs/tasks/02-greet.md'), '# Task 02\n\n## Hints\n\nRead the test\nfirst.\n\n## Going further\n\n- not a hint\n');
-  t.same(await hintList(course, greet!), ['Read the test\nfirst.'], 'plain text is one hint');
+  await writeTaskIndex(course);
+  t.same(await docsProblems(course), []);
+  await writeFile(join(course.root, 'docs/tasks/00-add.md'), '# Task 00\n\n**Time:** about 5 minutes\n\n## Learning objectives\n\n- practise\n\n## Hints\n\n<details><summary>Hint 1</summary>\n\nUse `+`.\n\n</details>\n');
+  await writeFile(join(course.root, 'docs/tasks/hints/01-double.md'), '# Task 01: hints\n\n## Hint 1\n\n## Hint 3: later\n\nCall `add`.\n');
+  await rm(join(course.root, 'docs/tasks/hints/02-greet.md'));
+  t.same(await docsProblems(course), [
+    'task 00: docs/tasks/00-add.md holds a <details> block: hints go in docs/tasks/hints/00-add.md',
+    'task 00: docs/tasks/00-add.md does not say `pnpm course hint 0`',
+    'task 01: docs/tasks/hints/01-double.md: hint 1 has no text',
+    'task 01: docs/tasks/hints/01-double.md: "## Hint 3: later" should be "## Hint 2"',
+    'task 02: no hints: docs/tasks/hints/02-greet.md is missing',
+  ]);
+  await writeFile(join(course.root, 'docs/tasks/hints/02-greet.md'), '# Task 02: hints\n\nRead the test.\n');
+  t.same((await docsProblems(course)).filter((problem) => problem.startsWith('task 02')), ['task 02: docs/tasks/hints/02-greet.md has no "## Hint 1" section'], 'a hint file needs at least one hint');
+});
+
+t.test("every page of this repository sends to its hints, and every hint file has hints", async (t) => {
+  const course = defaultCourse();
+  for (const task of course.tasks) {
+    t.equal(hintFile(task), docPage(task).replace('docs/tasks/', 'docs/tasks/hints/'));
+    t.same(await hintProblems(course, task, await readFile(join(course.root, docPage(task)), 'utf8')), [], hintFile(task));
+  }
 });

@@ -63,9 +63,10 @@ t.test('verify points at the first task to do, and moves on as tasks are solved'
   io = recorder();
   t.equal(await hint(course, io), 0);
   t.match(io.out(), /^Task 01: double a number/);
-  await t.rejects(hint(course, recorder(), fixtureTasks[2]), /docs\/tasks\/02-greet\.md has no "## Hints" section/);
-  await rm(join(course.root, 'docs/tasks/02-greet.md'));
-  await t.rejects(hint(course, recorder(), fixtureTasks[2]), /task 02 has no page yet/);
+  await writeFile(join(course.root, 'docs/tasks/hints/02-greet.md'), '# Task 02: hints\n\nNone yet.\n');
+  await t.rejects(hint(course, recorder(), fixtureTasks[2]), /docs\/tasks\/hints\/02-greet\.md has no "## Hint" section/);
+  await rm(join(course.root, 'docs/tasks/hints/02-greet.md'));
+  await t.rejects(hint(course, recorder(), fixtureTasks[2]), /task 02 has no hints: docs\/tasks\/hints\/02-greet\.md is missing/);
 
   // a wrong try at task 01: task 00's test loads math.ts too, but never runs double, all that changed
   await solve(course, 'packages/demo/src/math.ts', "throw new Error('task 01 is not done yet: write double');", 'return a * 3;');
@@ -214,18 +215,23 @@ t.test('progressBar fills in proportion to the tasks done; a course without task
   t.equal(progressBar(0, 0, 8), '0/0 ▓▓▓▓▓▓▓▓');
 });
 
-t.test('hint without a task number names the command for the next hint', async (t) => {
+t.test("hint reads the task's hint file, one hint at a time, and names the command for the next", async (t) => {
   const course = await workspace(t);
-  await writeFile(join(course.root, 'docs/tasks/00-add.md'), '# Task 00 — add\n\n## Hints\n\n- Use `+`.\n- Return the sum.\n- Keep `state.offset`.\n');
+  await writeFile(join(course.root, 'docs/tasks/00-add.md'), '# Task 00 — add\n\n## Hints\n\n<details><summary>Hint 1</summary>\n\nNot from the page.\n\n</details>\n');
+  await writeFile(join(course.root, 'docs/tasks/hints/00-add.md'), '# Task 00: hints\n\nNot a hint.\n\n## Hint 1\n\nUse `+`.\n\n## Hint 2: the result\n\nReturn the sum\nof both.\n\n## Hint 3\n\nKeep `state.offset`.\n');
   let io = recorder();
   t.equal(await hint(course, io), 0);
   t.match(io.out(), /Hint 1 of 3:\nUse `\+`\.\n\n\(`pnpm course hint` again for hint 2; `--all` for all of them\)\n$/);
+  t.notMatch(io.out(), /Not/, 'neither the page nor the text before the first hint');
   io = recorder();
   t.equal(await hint(course, io, fixtureTasks[0]), 0);
-  t.match(io.out(), /Hint 2 of 3:\nReturn the sum\.\n\n\(`pnpm course hint 0` again for hint 3; `--all` for all of them\)\n$/, 'with a task number, the command names it');
+  t.match(io.out(), /Hint 2 of 3 \(the result\):\nReturn the sum\nof both\.\n\n\(`pnpm course hint 0` again for hint 3; `--all` for all of them\)\n$/, 'with a task number, the command names it; a titled hint shows its title');
   io = recorder();
   t.equal(await hint(course, io), 0);
   t.match(io.out(), /Hint 3 of 3:\nKeep `state\.offset`\.\n\n\(that was the last hint\)\n$/);
+  io = recorder();
+  t.equal(await hint(course, io, fixtureTasks[0], { all: true }), 0);
+  t.equal(io.out(), 'Task 00: add two numbers  (docs/tasks/00-add.md)\n\nHint 1 of 3:\nUse `+`.\n\nHint 2 of 3 (the result):\nReturn the sum\nof both.\n\nHint 3 of 3:\nKeep `state.offset`.\n', '--all: every hint, in order');
 });
 
 t.test('a later task that passed counts in the progress while an earlier one is still to do', async (t) => {

@@ -5,8 +5,10 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import t from 'tap';
 import { check } from '../src/check.ts';
+import type { Task } from '../src/manifest.ts';
 import { createWorkspace, isWorkspace } from '../src/workspace.ts';
-import { M, linkTools, makeFixture, recorder } from './fixtures/course.ts';
+import { learnerReadme } from '../src/workspace-readme.ts';
+import { M, fixtureTasks, linkTools, makeFixture, recorder } from './fixtures/course.ts';
 
 const run = promisify(execFile);
 
@@ -31,8 +33,19 @@ t.test('course new writes the course with every task stubbed, and it type-checks
   t.notMatch(math, 'return add(a, a);');
   t.match(math, `  ${M.region('00')}\n  throw new Error('task 00 is not done yet: write add');\n  ${M.end}`, 'the stub, between its markers');
   t.notMatch(await readFile(join(dir, 'packages/demo/src/greet.ts'), 'utf8'), 'Hello, ${name}');
-  t.equal(await readFile(join(dir, 'README.md'), 'utf8'), await readFile(join(course.root, 'README.md'), 'utf8'), 'docs are copied as they are');
+  const readme = await readFile(join(dir, 'README.md'), 'utf8');
+  t.notMatch(readme, 'A marker example', "the course's own README is not the workspace's");
+  t.match(readme, /^# hallpass — your workspace\n\nThis is your own copy of the hallpass course\.[^#]*3 tasks/, 'it says what the workspace is');
+  t.match(readme, '```sh\npnpm install\npnpm course verify ', 'the first commands');
+  t.match(readme, 'Start with task 00: `docs/tasks/00-add.md`.');
+  t.match(readme, '- `docs/tasks/hints/`: the hints of each task; `pnpm course hint N`');
+  t.match(readme, '  - `packages/demo/`: tasks 00–02\n');
+  t.match(readme, /The tests in this workspace are the task tests/);
+  t.match(readme, 'pnpm grade --task 0 ', "one task's tests");
+  t.match(readme, '`cd packages/demo && npx tap test/task-00-add.test.ts`');
+  t.equal(await readFile(join(dir, 'packages/README.md'), 'utf8'), await readFile(join(course.root, 'packages/README.md'), 'utf8'), 'other docs are copied as they are');
   t.ok(await readFile(join(dir, 'docs/tasks/00-add.md'), 'utf8'));
+  t.equal(await readFile(join(dir, 'docs/tasks/hints/00-add.md'), 'utf8'), await readFile(join(course.root, 'docs/tasks/hints/00-add.md'), 'utf8'), 'the hint files come along, for `course hint`');
   t.ok(await isWorkspace(dir));
   t.equal(await readFile(join(dir, '.course/.gitignore'), 'utf8'), 'results.json\nstate.json\n');
   const { stdout: log } = await run('git', ['log', '--oneline'], { cwd: dir });
@@ -91,4 +104,15 @@ t.test("course new leaves out every test file that is no task's test, and lets t
   t.same(tools.scripts, { course: 'node bin/course.mjs' }, 'the tools keep their commands but lose `test`: tap fails where it finds no test file');
   const { changesOutsideRegions } = await import('../src/tamper.ts');
   t.same(await changesOutsideRegions(course, dir), [], 'the grader knows the workspace starts this way: nothing counts as changed or deleted');
+});
+
+t.test("the workspace README lists each package's tasks as ranges", async (t) => {
+  const task = fixtureTasks[0]!;
+  const tasks = [0, 1, 3, 4, 5, 7].map((id) => ({ ...task, id, package: (id === 7 ? 'other' : 'demo') as Task['package'] }));
+  const readme = learnerReadme({ root: '/nowhere', tasks });
+  t.match(readme, '  - `packages/demo/`: tasks 00, 01, 03–05\n  - `packages/other/`: task 07\n');
+  t.match(readme, 'pnpm grade --task 3 ', 'task 3 is the example when there is one');
+  const empty = learnerReadme({ root: '/nowhere', tasks: [] });
+  t.match(empty, '0 tasks');
+  t.notMatch(empty, /Start with|--task|npx tap/, 'no task to name');
 });
