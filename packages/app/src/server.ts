@@ -3,20 +3,36 @@
  * listens, and shuts down cleanly on SIGINT or SIGTERM.
  */
 import { DB } from '@hallpass/db';
-import { buildApp } from './app.ts';
+import type { buildApp as BuildApp } from './app.ts';
 import { databaseOptions, describeDatabase, loadConfig, type Config } from './config.ts';
 import { isPretty, listeningLine, serverLogger } from './logging.ts';
 import { serverOptions } from './server-options.ts';
-import { atMost, checkDataDir, databaseFailure, describeStartFailure, pluginFailure } from './start-failure.ts';
+import { StartError, atMost, checkDataDir, databaseFailure, describeStartFailure, exitStatus, pluginFailure } from './start-failure.ts';
 
 async function start(config: Config) {
   if (config.databaseUrl === undefined) await checkDataDir(config.dataDir);
-  const db = await DB.open(databaseOptions(config)).catch((error: unknown) => {
+  // The database opens while the app's modules load: much of an embedded database's
+  // opening (reading its files, compiling its WebAssembly) happens off this thread.
+  const opening = DB.open(databaseOptions(config));
+  opening.catch(() => {}); // awaited below, after the modules: its failure is reported there
+  const loading = import('./app.ts');
+  loading.catch(() => {}); // the same, once the database is open
+  const db = await opening.catch((error: unknown) => {
     throw databaseFailure(error, config);
   });
   // Whatever fails from here on, what was opened is closed before the process exits (in bounded time).
   const closeDb = () => atMost(db.close(), config.shutdownTimeoutMs);
-  let app: Awaited<ReturnType<typeof buildApp>>;
+  let buildApp: typeof BuildApp;
+  try {
+    ({ buildApp } = await loading);
+    /* c8 ignore start - only a broken source file fails to load, and the tree under test has none */
+  } catch (error) {
+    await closeDb();
+    console.error(error); // Node's own report: the file, the line and the stack
+    throw new StartError("the server's modules failed to load (the error above says where)", exitStatus.failed, { cause: error });
+  }
+  /* c8 ignore stop */
+  let app: Awaited<ReturnType<typeof BuildApp>>;
   try {
     app = await buildApp({
       db,
