@@ -24,5 +24,6 @@ t.test('what can change what the code does changes the hash', async (t) => {
 
 t.test('the tokens keep strings, templates and regular expressions whole', async (t) => {
   t.same(codeTokens('a.ts', '/** doc */\nconst a = `x ${b} y` + "s"; // end\nif (a) /re g/.test(a)'), ['\nconst', 'a', '=', '`x ${', 'b', '} y`', '+', '"s"', ';', '\nif', '(', 'a', ')', '/re g/', '.', 'test', '(', 'a', ')', '']);
+  t.same(codeTokens('a.ts', 'const [, b] = c;'), ['const', '[', ',', 'b', ']', '=', 'c', ';', ''], 'an omitted element is no token');
   t.equal(codeTokens('a.ts', 'const = ;'), null, 'a syntax error');
 });

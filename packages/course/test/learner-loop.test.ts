@@ -70,6 +70,12 @@ t.test('a task whose files do not type-check fails, the error shown as its faili
   io = recorder();
   await verify(course, io);
   t.match(io.out(), /^✓ 00 add two numbers\n[\s\S]*✗ Task 01/, 'fixed: the task passes');
+
+  await rm(join(course.root, 'tsconfig.json'));
+  await edit(course, MATH, 'const id: string = String(a);', 'const id: number = String(a);');
+  io = recorder();
+  await verify(course, io);
+  t.match(io.out(), /re-checking 1 earlier task whose code changed…\n✓ all still pass \(00\)/, 'without a tsconfig.json, types are not checked');
 });
 
 t.test('watch gives the verdict first and re-checks earlier tasks after it, in the background', async (t) => {
