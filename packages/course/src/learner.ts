@@ -173,7 +173,11 @@ class TypeChecks {
   /** A check has ended: the next one parses only what changed since. */
   warm = false;
 
-  constructor(readonly course: Course) {}
+  /** `kept`: the checker lives as long as the session (watch), not one command (verify). */
+  constructor(
+    readonly course: Course,
+    readonly kept: boolean,
+  ) {}
 
   /** The compiler's errors of each task, after the checks asked for before. */
   check(state: State, tasks: readonly Task[]): Promise<Map<number, TypeErrorAt[]>> {
@@ -273,8 +277,9 @@ async function verdict(course: Course, io: Io, types: TypeChecks, signal?: Abort
     if (result === null) {
       const checking = types.check(state, [task]);
       const tested = (await run(state, [task], { signal }))[0]!;
-      // a pass needs the files to type-check; a failure is shown at once, with the type errors when a warm checker has them
-      const wait = tested.status === 'pass' || types.warm;
+      // a pass needs the files to type-check; a failure is shown at once, with its type errors when
+      // watch's kept checker has them (a check of only what changed: the first one parses every declaration)
+      const wait = tested.status === 'pass' || (types.kept && types.warm);
       const errors = wait ? await checking.catch(noErrors) : (checking.catch(noErrors), null);
       result = withTypeErrors(tested, errors?.get(task.id) ?? []);
       ran.push(result);
@@ -375,7 +380,7 @@ function explain(result: TaskResult): string {
  * status is 0 (pnpm would add lines of its own otherwise); `pnpm grade` gives a pass/fail status.
  */
 export async function verify(course: Course, io: Io): Promise<number> {
-  const types = new TypeChecks(course);
+  const types = new TypeChecks(course, false);
   try {
     const failing = await walk(course, io, types);
     if (failing === null) io.stdout.write(`\nAll ${course.tasks.length} tasks pass: the course is complete.\n`);
@@ -474,7 +479,7 @@ export interface WatchOptions {
  */
 export async function watch(course: Course, io: Io, signal?: AbortSignal, options: WatchOptions = { debounce: 300 }): Promise<number> {
   const runs = new AbortController();
-  const types = new TypeChecks(course);
+  const types = new TypeChecks(course, true);
   let running: Promise<void> | null = null;
   let again = false;
   /** Stops the re-check of the run in progress, once it has its verdict. */
