@@ -32,7 +32,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { defaultCourse, taskById } from '../src/course.ts';
 import { cpuSince, cpuTimes, load } from '../src/cpu.ts';
-import { render as renderSource, type MarkedSource } from '../src/markers.ts';
+import { stubOf, type MarkedSource, type Region } from '../src/markers.ts';
 import { StagedTree } from '../src/stage.ts';
 import { testFile } from '../src/manifest.ts';
 import { TEST_NODE_FLAGS, TS_LOADER } from '../src/runner.ts';
@@ -70,6 +70,29 @@ async function timed(command: string, args: string[], cwd: string): Promise<Wait
   return { verdict: (verdict ?? done) / 1000, done: done / 1000, cpu };
 }
 
+/**
+ * A file as a learner has it with the tasks up to `upTo` done: each solution
+ * written between its region's markers, which stay (the type check finds a
+ * task's files by them); later tasks' stubs as the workspace gives them.
+ */
+function asLearnerHasIt(source: MarkedSource, upTo: number): string {
+  const { lines } = source;
+  const out: string[] = [];
+  const emit = (from: number, to: number, regions: readonly Region[]): void => {
+    let line = from;
+    for (const region of regions) {
+      out.push(...lines.slice(line, region.start), lines[region.start]!);
+      if (region.task <= upTo) emit(region.start + 1, region.stub ?? region.end, region.children);
+      else out.push(...stubOf(source, region));
+      out.push(lines[region.end]!);
+      line = region.end + 1;
+    }
+    out.push(...lines.slice(line, to));
+  };
+  emit(0, lines.length, source.regions);
+  return out.join('\n');
+}
+
 const args = process.argv.slice(2);
 const runs = Number(args[args.indexOf('--runs') + 1]) || 3;
 const late = (args.includes('--tasks') ? args[args.indexOf('--tasks') + 1]! : '25,30').split(',').map(Number);
@@ -88,7 +111,7 @@ try {
   const staged = await mkdtemp(join(tmpdir(), 'hallpass-bench-solved-'));
   const tree = await StagedTree.create(course, staged);
   await rm(staged, { recursive: true, force: true });
-  const render = (source: MarkedSource, upTo: number): string => renderSource(source, (id) => id <= upTo, { keepMarkers: true });
+  const render = (source: MarkedSource, upTo: number): string => asLearnerHasIt(source, upTo);
   const solvedText = (file: string, upTo: number): string => render(tree.sources.find((candidate) => candidate.file === file)!, upTo);
   const files = (task: number): string[] => tree.sources.filter((source) => source.regions.some(function has(region): boolean { return region.task === task || region.children.some(has); })).map((source) => source.file);
   const solveUpTo = async (task: number): Promise<void> => {
