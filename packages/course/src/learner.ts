@@ -11,16 +11,22 @@ import { mkdir, readFile, readdir, realpath, writeFile } from 'node:fs/promises'
 import { join } from 'node:path';
 import { dependencyClosure, packageGraph, type Course } from './course.ts';
 import type { Script } from './execution.ts';
-import { courseFiles } from './files.ts';
+import { courseFiles, exists } from './files.ts';
+import { contentHash } from './fingerprint.ts';
 import { readHints, type Hint } from './hints.ts';
 import { plural, table, type Io } from './io.ts';
 import { keepRun, mustRecheck } from './last-runs.ts';
 import { docPage, taskNumber, testFile, type Task } from './manifest.ts';
-import { runTasks, type RunOptions, type TaskResult } from './runner.ts';
+import { runTasks, withTypeErrors, type RunOptions, type TaskResult } from './runner.ts';
+import { typeErrorsByTask } from './task-types.ts';
+import { TypeChecker, type TypeErrorAt } from './typecheck.ts';
 import { skipMessage } from './verdicts.ts';
 import { STATE_DIR } from './workspace.ts';
 
 const RESULTS = `${STATE_DIR}/results.json`;
+/** The hash of each file without comments and white space (fingerprint.ts), by the hash of its bytes: a cache, which git is told to leave out. */
+const HASHES_DIR = `${STATE_DIR}/hashes`;
+const HASHES = `${HASHES_DIR}/hashes.json`;
 
 type Cached = Omit<TaskResult, 'task' | 'loaded' | 'execution'> & { fingerprint: string };
 
@@ -30,6 +36,10 @@ interface State {
   fingerprints: Map<number, string>;
   /** For each task, the files of the packages its tests can load, with their content hashes. */
   files: Map<number, Record<string, string>>;
+  /** Which packages each package depends on. */
+  graph: Map<string, Set<string>>;
+  /** The course's files under packages/. */
+  sources: string[];
   cache: Record<string, Cached>;
 }
 
@@ -44,12 +54,30 @@ async function load(course: Course): Promise<State> {
   return { course, realRoot: await realpath(course.root), cache, ...(await fingerprints(course)) };
 }
 
-/** One fingerprint per task: the content of every file of the packages its tests can load. */
-async function fingerprints(course: Course): Promise<Pick<State, 'fingerprints' | 'files'>> {
+/**
+ * One fingerprint per task: the content of every file of the packages its tests
+ * can load, code without its comments and white space (fingerprint.ts), so that
+ * editing a comment re-runs nothing.
+ */
+async function fingerprints(course: Course): Promise<Pick<State, 'fingerprints' | 'files' | 'graph' | 'sources'>> {
   const graph = await packageGraph(course.root);
   const hashes = new Map<string, string>();
-  for (const file of (await courseFiles(course.root)).filter((candidate) => candidate.startsWith('packages/'))) {
-    hashes.set(file, createHash('sha256').update(await readFile(join(course.root, file)).catch(() => Buffer.alloc(0))).digest('hex'));
+  // a file's hash without comments and white space costs a parse: kept by the hash of its bytes
+  const known = await readFile(join(course.root, HASHES), 'utf8')
+    .then((text) => JSON.parse(text) as Record<string, string>)
+    .catch((): Record<string, string> => ({})); // missing or damaged: every file is hashed again
+  const kept: Record<string, string> = {};
+  const sources = (await courseFiles(course.root)).filter((candidate) => candidate.startsWith('packages/'));
+  for (const file of sources) {
+    const content = await readFile(join(course.root, file)).catch(() => Buffer.alloc(0));
+    const bytes = createHash('sha256').update(file).update('\0').update(content).digest('hex');
+    kept[bytes] = known[bytes] ?? contentHash(file, content);
+    hashes.set(file, kept[bytes]);
+  }
+  if (Object.keys(kept).length !== Object.keys(known).length || Object.keys(kept).some((bytes) => known[bytes] === undefined)) {
+    await mkdir(join(course.root, HASHES_DIR), { recursive: true });
+    await writeFile(join(course.root, HASHES_DIR, '.gitignore'), '*\n');
+    await writeFile(join(course.root, HASHES), JSON.stringify(kept));
   }
   const perPackage = new Map<string, string>();
   for (const pkg of graph.keys()) {
@@ -57,7 +85,7 @@ async function fingerprints(course: Course): Promise<Pick<State, 'fingerprints' 
     for (const [file, digest] of hashes) if (file.startsWith(`packages/${pkg}/`)) hash.update(`${file}\0${digest}\0`);
     perPackage.set(pkg, hash.digest('hex'));
   }
-  const result: Pick<State, 'fingerprints' | 'files'> = { fingerprints: new Map(), files: new Map() };
+  const result: Pick<State, 'fingerprints' | 'files' | 'graph' | 'sources'> = { fingerprints: new Map(), files: new Map(), graph, sources };
   for (const task of course.tasks) {
     const hash = createHash('sha256').update(testFile(task));
     const packages = [...dependencyClosure(graph, task.package)].sort();
@@ -72,6 +100,11 @@ async function fingerprints(course: Course): Promise<Pick<State, 'fingerprints' 
 function fresh(state: State, task: Task): TaskResult | null {
   const cached = state.cache[String(task.id)];
   if (cached === undefined || cached.fingerprint !== state.fingerprints.get(task.id)) return null;
+  return fromCache(cached, task);
+}
+
+/** A task's result as the cache keeps it. */
+function fromCache(cached: Cached, task: Task): TaskResult {
   const { fingerprint: _, ...result } = cached;
   // results cached before tests and skips were recorded have neither
   return { ...result, tests: result.tests ?? [], skipped: result.skipped ?? [], task };
@@ -126,35 +159,134 @@ export function taskSummary(task: Task): string {
 }
 
 /**
- * Finds the task the learner is on and gives its verdict first: tasks whose
- * cached result still holds are skipped; the first task without a pass runs
- * alone, so its verdict comes as fast as one test file can run. Tasks that
- * passed before but whose code changed since are re-checked afterwards, all
- * at once; the earliest task that fails is the one to work on.
- * Gives that task's result, or null when every task passes.
+ * The type checks of a learner loop, one at a time in one kept checker
+ * (typecheck.ts): later checks parse only the files that changed. A check
+ * covers the tasks' files, in a program rooted at the `src` files of the
+ * packages their tests can load (not at every test, bench and wrong answer of
+ * the tree: fewer declaration files to parse). Without a tsconfig.json or an
+ * installed TypeScript, nothing is checked.
  */
-async function walk(course: Course, io: Io, signal?: AbortSignal): Promise<TaskResult | null> {
+class TypeChecks {
+  #checker: TypeChecker | null = null;
+  #queue: Promise<unknown> = Promise.resolve();
+  #pending = 0;
+  /** A check has ended: the next one parses only what changed since. */
+  warm = false;
+
+  /** `kept`: the checker lives as long as the session (watch), not one command (verify). */
+  constructor(
+    readonly course: Course,
+    readonly kept: boolean,
+  ) {}
+
+  /** The compiler's errors of each task, after the checks asked for before. */
+  check(state: State, tasks: readonly Task[]): Promise<Map<number, TypeErrorAt[]>> {
+    this.#pending += 1;
+    const next = this.#queue.then(async () => {
+      const { root } = this.course;
+      if (!(await exists(join(root, 'tsconfig.json'))) || !(await exists(join(root, 'node_modules/typescript/package.json')))) return new Map<number, TypeErrorAt[]>();
+      const packages = new Set(tasks.flatMap((task) => [...dependencyClosure(state.graph, task.package)]));
+      const roots = state.sources.filter((file) => /\.(ts|mts|cts)$/.test(file) && [...packages].some((pkg) => file.startsWith(`packages/${pkg}/src/`)));
+      this.#checker ??= new TypeChecker(root);
+      return typeErrorsByTask(this.course, root, tasks, { checker: this.#checker, roots });
+    });
+    this.#queue = next.then(() => (this.warm = true), noErrors).finally(() => (this.#pending -= 1));
+    return next;
+  }
+
+  /** Ends the checker: at once when a check nobody waits for is still running. */
+  async close(): Promise<void> {
+    if (this.#checker === null) return;
+    // whether a check is still running depends on which ended first, it or the test process
+    /* c8 ignore next */
+    await (this.#pending > 0 ? this.#checker.stop() : this.#checker.close());
+  }
+}
+
+/**
+ * A check that did not end (the checker was stopped, or TypeScript threw) found
+ * no errors: the tests' verdict stands.
+ */
+/* c8 ignore next 3 - see TypeChecks.close: reached only when a check is stopped before it ends */
+function noErrors(): null {
+  return null;
+}
+
+/** What a walk found before any earlier task is re-checked. */
+interface Verdict {
+  state: State;
+  /** The first task that does not pass (its verdict has been printed), or null. */
+  failing: TaskResult | null;
+  /** Tasks that passed before and whose code changed since: not checked yet. */
+  recheck: Task[];
+  /** The runs made so far. */
+  ran: TaskResult[];
+  passing: Set<Task>;
+}
+
+/** `00–04, 07`: task numbers, runs of three or more as ranges. */
+function ranges(tasks: readonly Task[]): string {
+  const ids = tasks.map((task) => task.id).sort((a, b) => a - b);
+  const parts: string[] = [];
+  for (let at = 0; at < ids.length; ) {
+    let to = at;
+    while (to + 1 < ids.length && ids[to + 1] === ids[to]! + 1) to++;
+    const [first, last] = [taskNumber({ id: ids[at]! }), taskNumber({ id: ids[to]! })];
+    if (to - at >= 2) parts.push(`${first}–${last}`);
+    else parts.push(...ids.slice(at, to + 1).map((id) => taskNumber({ id })));
+    at = to + 1;
+  }
+  return parts.join(', ');
+}
+
+/**
+ * Finds the task the learner is on and prints its verdict, before anything
+ * else runs: tasks whose cached result still holds are one summary line; the
+ * first task without a pass runs alone (its files type-checked meanwhile), so
+ * its verdict comes as fast as one test file can run. Tasks that passed
+ * before and whose code changed since are left for `recheck`.
+ */
+async function verdict(course: Course, io: Io, types: TypeChecks, signal?: AbortSignal): Promise<Verdict | null> {
   const state = await load(course);
   const passing = new Set<Task>();
   const recheck: Task[] = [];
-  /** The runs made by this walk. */
   const ran: TaskResult[] = [];
+  const unchanged: Task[] = [];
+  const notes: string[] = [];
   let failing: TaskResult | null = null;
+  let summarized = false;
+  // the tasks that still pass, in one line: what the learner needs is the verdict below it
+  const summary = (): void => {
+    if (summarized || unchanged.length === 0) return;
+    summarized = true;
+    io.stdout.write(`✓ ${plural(unchanged.length, 'task')} unchanged since ${unchanged.length === 1 ? 'it' : 'they'} passed (${ranges(unchanged)})\n${notes.join('')}`);
+  };
   for (const task of course.tasks) {
     const cached = fresh(state, task);
     if (cached?.status === 'pass') {
       passing.add(task);
-      io.stdout.write(`✓ ${taskNumber(task)} ${task.title} (unchanged)\n${skipNote(cached)}`);
+      unchanged.push(task);
+      if (cached.skipped.length > 0) notes.push(`  ⚠ ${taskNumber(task)}: ${skipMessage(cached)}\n`);
       continue;
     }
     if (cached === null && state.cache[String(task.id)]?.status === 'pass') {
       recheck.push(task); // it passed; code it depends on changed: checked once the current task has its verdict
       continue;
     }
-    const result = cached ?? (await run(state, [task], { signal }))[0]!;
-    if (cached === null) ran.push(result);
-    if (signal?.aborted) return null;
-    if (cached === null) await save(state, [result]);
+    let result = cached;
+    if (result === null) {
+      const checking = types.check(state, [task]);
+      const tested = (await run(state, [task], { signal }))[0]!;
+      // a pass needs the files to type-check; a failure is shown at once, with its type errors when
+      // watch's kept checker has them (a check of only what changed: the first one parses every declaration)
+      const wait = tested.status === 'pass' || (types.kept && types.warm);
+      const errors = wait ? await checking.catch(noErrors) : (checking.catch(noErrors), null);
+      result = withTypeErrors(tested, errors?.get(task.id) ?? []);
+      ran.push(result);
+      if (signal?.aborted) return null;
+      await save(state, [result]);
+    }
+    summary();
     if (result.status === 'fail') {
       failing = result;
       break;
@@ -164,35 +296,50 @@ async function walk(course: Course, io: Io, signal?: AbortSignal): Promise<TaskR
     const next = course.tasks[course.tasks.indexOf(task) + 1];
     if (next !== undefined) io.stdout.write(`  next: ${taskSummary(next)}\n`);
   }
+  summary();
   if (failing !== null) io.stdout.write(explain(failing));
-  // A task that passed is re-checked only if the change can reach what its tests ran; the code a
-  // changed file runs as now comes from the runs just made (the task being worked on loads it).
-  const now = (file: string): Script | undefined => {
-    const path = join(state.realRoot, file);
-    return ran.find((result) => result.execution?.coverage.has(path))?.execution?.scripts.get(path);
-  };
-  const unreached: Task[] = [];
-  for (const task of [...recheck]) {
-    if (await mustRecheck(course.root, state.realRoot, task, state.files.get(task.id)!, now)) continue;
-    recheck.splice(recheck.indexOf(task), 1);
-    unreached.push(task);
-    state.cache[String(task.id)]!.fingerprint = state.fingerprints.get(task.id)!;
-    passing.add(task);
-    io.stdout.write(`✓ ${taskNumber(task)} ${task.title} (its tests never ran what changed)\n`);
-  }
-  if (unreached.length > 0) await save(state, []);
-  if (recheck.length > 0) {
-    io.stdout.write(`re-checking ${plural(recheck.length, 'earlier task')} whose code changed…\n`);
-    const results = await run(state, recheck, { signal });
-    /* c8 ignore next - only a stop landing while the re-check runs reaches this; a test would race the abort against the test processes */
+  return { state, failing, recheck, ran, passing };
+}
+
+/**
+ * Re-checks the tasks that passed before and whose code changed, once the
+ * current task has its verdict. A task is run again only if the change can
+ * reach what its tests ran (the code a changed file runs as now comes from the
+ * runs just made: the task being worked on loads it); its files are
+ * type-checked either way. Prints what it finds in a few lines, and the
+ * earliest task that fails now as the one to work on.
+ * Gives the task to work on, or null when every task passes.
+ */
+async function recheck(found: Verdict, io: Io, types: TypeChecks, signal?: AbortSignal): Promise<TaskResult | null> {
+  const { state, recheck: tasks, ran, passing } = found;
+  const { course } = state;
+  let failing = found.failing;
+  if (tasks.length > 0) {
+    io.stdout.write(`re-checking ${plural(tasks.length, 'earlier task')} whose code changed…\n`);
+    const now = (file: string): Script | undefined => {
+      const path = join(state.realRoot, file);
+      return ran.find((result) => result.execution?.coverage.has(path))?.execution?.scripts.get(path);
+    };
+    const rerun: Task[] = [];
+    for (const task of tasks) if (await mustRecheck(course.root, state.realRoot, task, state.files.get(task.id)!, now)) rerun.push(task);
+    const checking = types.check(state, tasks);
+    const tested = await run(state, rerun, { signal });
+    const errors = await checking.catch(noErrors);
+    /* c8 ignore next - only a stop or a new change landing while the re-check runs reaches this; a test would race the abort against the test processes */
     if (signal?.aborted) return null;
-    await save(state, results);
-    for (const result of results) {
-      if (result.status === 'pass') {
-        passing.add(result.task);
-        io.stdout.write(`✓ ${taskNumber(result.task)} ${result.task.title} (re-checked)\n${skipNote(result)}`);
-      }
+    const results: TaskResult[] = [];
+    for (const task of tasks) {
+      const own = tested.find((result) => result.task === task);
+      // not run again: its last result stands, with the type check of its files as they are now
+      const result = own ?? fromCache(state.cache[String(task.id)]!, task);
+      results.push(withTypeErrors(result, errors?.get(task.id) ?? []));
     }
+    await save(state, results);
+    const still = results.filter((result) => result.status === 'pass');
+    for (const result of still) passing.add(result.task);
+    const notes = still.map(skipNote).join('');
+    const unrun = still.filter((result) => !rerun.includes(result.task)).length;
+    if (still.length > 0) io.stdout.write(`✓ ${still.length === tasks.length ? 'all' : still.length} still pass (${ranges(still.map((result) => result.task))})${unrun > 0 ? `; ${unrun} not run again: their tests never ran what changed` : ''}\n${notes}`);
     const broken = results.find((result) => result.status === 'fail');
     if (broken !== undefined) {
       io.stdout.write(`\nTask ${taskNumber(broken.task)} passed before and fails now:${explain(broken)}`);
@@ -200,8 +347,15 @@ async function walk(course: Course, io: Io, signal?: AbortSignal): Promise<TaskR
     }
   }
   for (const task of course.tasks) if (!passing.has(task) && fresh(state, task)?.status === 'pass') passing.add(task);
-  io.stdout.write(`\n${progressBar(passing.size, course.tasks.length)}\n`);
+  io.stdout.write(`${progressBar(passing.size, course.tasks.length)}\n`);
   return failing;
+}
+
+/** The current task's verdict, then the re-check of earlier tasks: the task to work on, or null when every task passes. */
+async function walk(course: Course, io: Io, types: TypeChecks): Promise<TaskResult | null> {
+  // without a signal to stop it, a verdict is always found
+  const found = (await verdict(course, io, types))!;
+  return recheck(found, io, types);
 }
 
 /** What a learner needs to know about the task they are on. */
@@ -226,8 +380,13 @@ function explain(result: TaskResult): string {
  * status is 0 (pnpm would add lines of its own otherwise); `pnpm grade` gives a pass/fail status.
  */
 export async function verify(course: Course, io: Io): Promise<number> {
-  const failing = await walk(course, io);
-  if (failing === null) io.stdout.write(`\nAll ${course.tasks.length} tasks pass: the course is complete.\n`);
+  const types = new TypeChecks(course, false);
+  try {
+    const failing = await walk(course, io, types);
+    if (failing === null) io.stdout.write(`\nAll ${course.tasks.length} tasks pass: the course is complete.\n`);
+  } finally {
+    await types.close();
+  }
   return 0;
 }
 
@@ -311,25 +470,55 @@ function ignored(file: string): boolean {
 export interface WatchOptions {
   /** Quiet time after the last change before the tests run again, in ms (300 by default; none when options are given without it). */
   debounce?: number;
-  /** Called when a run has finished (for tests). */
+  /** Called when a run has given its verdict and, when no earlier task needs a re-check, ended (for tests). */
   onRun?: (failing: TaskResult | null) => void;
+  /** Called when the re-check of earlier tasks that followed a verdict has ended (for tests). */
+  onRecheck?: (failing: TaskResult | null) => void;
 }
 
-/** `course watch`: verify now, and again whenever a file under packages/ changes, until `signal` aborts. */
+/**
+ * `course watch`: verify now, and again whenever a file under packages/ changes,
+ * until `signal` aborts. Earlier tasks are re-checked after the verdict, in the
+ * background: a change meanwhile stops that re-check and starts a new run (the
+ * tasks not re-checked are re-checked by a later one). One type checker is kept
+ * for the whole session, so each check parses only what changed.
+ */
 export async function watch(course: Course, io: Io, signal?: AbortSignal, options: WatchOptions = { debounce: 300 }): Promise<number> {
   const runs = new AbortController();
+  const types = new TypeChecks(course, true);
   let running: Promise<void> | null = null;
   let again = false;
-  const once = async (): Promise<void> => {
-    const failing = await walk(course, io, runs.signal);
-    if (runs.signal.aborted) return;
+  /** Stops the re-check of the run in progress, once it has its verdict. */
+  let background: AbortController | null = null;
+  const finish = (failing: TaskResult | null): void => {
     if (failing === null) io.stdout.write(`\nAll ${course.tasks.length} tasks pass: the course is complete.\n`);
     io.stdout.write('watching packages/ for changes (Ctrl-C to stop)…\n');
-    options.onRun?.(failing);
+  };
+  const once = async (): Promise<void> => {
+    const found = await verdict(course, io, types, runs.signal);
+    if (found === null || runs.signal.aborted) return;
+    if (found.recheck.length === 0) {
+      const failing = await recheck(found, io, types);
+      finish(failing);
+      options.onRun?.(failing);
+      return;
+    }
+    options.onRun?.(found.failing);
+    const stop = new AbortController();
+    background = stop;
+    const failing = await recheck(found, io, types, AbortSignal.any([runs.signal, stop.signal]));
+    background = null;
+    /* c8 ignore next - a change or a stop while the re-check runs: a test would race it against the test processes */
+    if (stop.signal.aborted || runs.signal.aborted) return;
+    finish(failing);
+    options.onRecheck?.(failing);
   };
   const start = (): void => {
     if (running !== null) {
       again = true;
+      // a change while the re-check runs stops it; a test would race the file event against the test processes
+      /* c8 ignore next */
+      background?.abort();
       return;
     }
     running = once().finally(() => {
@@ -368,6 +557,7 @@ export async function watch(course: Course, io: Io, signal?: AbortSignal, option
   for (const watcher of watchers) watcher.close();
   runs.abort();
   await running;
+  await types.close();
   io.stdout.write('\nstopped watching\n');
   return 0;
 }

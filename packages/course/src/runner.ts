@@ -5,7 +5,7 @@
  * non-zero when a test fails. So each file runs in its own `node` process with
  * the course's TypeScript loader (esbuild strips the types), not under the tap runner, which
  * adds a process of its own and loads the TypeScript compiler for every file.
- * That halves the time a one-file run takes (see docs/taking-the-course.md).
+ * That halves the time a one-file run takes (see docs/authoring-the-course.md).
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';

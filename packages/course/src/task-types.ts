@@ -65,19 +65,21 @@ export async function taskFiles(course: Course, root: string, task: Task): Promi
 /**
  * The compiler's errors of each task in `tasks`, for the tree in `root` (with
  * its tsconfig.json and installed TypeScript), checked as one program. A task
- * without errors has an empty list.
+ * without errors has an empty list. `options.checker`: a checker kept by the
+ * caller (else one for this check); `options.roots`: the program's only roots
+ * besides the tasks' files (TypeChecker.errorsIn), else every file of tsconfig.json.
  */
-export async function typeErrorsByTask(course: Course, root: string, tasks: readonly Task[]): Promise<Map<number, TypeErrorAt[]>> {
+export async function typeErrorsByTask(course: Course, root: string, tasks: readonly Task[], options: { checker?: TypeChecker; roots?: readonly string[] } = {}): Promise<Map<number, TypeErrorAt[]>> {
   const regions = await regionFiles(course, root);
   const wanted = new Set(tasks.map((task) => task.id));
   const files = [...regions].filter(([, entry]) => [...entry.tasks].some((id) => wanted.has(id))).map(([file]) => file);
   const tests = new Map(tasks.map((task) => [testFile(task), task.id]));
-  const checker = new TypeChecker(root);
+  const checker = options.checker ?? new TypeChecker(root);
   let errors: TypeErrorAt[];
   try {
-    errors = await checker.errorsIn([...files, ...tests.keys()]);
+    errors = await checker.errorsIn([...files, ...tests.keys()], {}, options.roots);
   } finally {
-    await checker.close();
+    if (options.checker === undefined) await checker.close();
   }
   const byTask = new Map(tasks.map((task) => [task.id, [] as TypeErrorAt[]]));
   for (const error of errors) {

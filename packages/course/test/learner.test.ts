@@ -58,7 +58,7 @@ t.test('verify points at the first task to do, and moves on as tasks are solved'
   t.match(io.out(), /1 of 3 tasks done; next: task 01 \(pnpm course verify\)/);
   io = recorder();
   t.equal(await verify(course, io), 0);
-  t.match(io.out(), /^✓ 00 add two numbers \(unchanged\)\n\n✗ Task 01/, 'nothing changed: results come from the cache');
+  t.match(io.out(), /^✓ 1 task unchanged since it passed \(00\)\n\n✗ Task 01/, 'nothing changed: results come from the cache, in one line');
 
   io = recorder();
   t.equal(await hint(course, io), 0);
@@ -72,15 +72,14 @@ t.test('verify points at the first task to do, and moves on as tasks are solved'
   await solve(course, 'packages/demo/src/math.ts', "throw new Error('task 01 is not done yet: write double');", 'return a * 3;');
   io = recorder();
   t.equal(await verify(course, io), 0);
-  t.match(io.out(), /\n✗ Task 01: double a number[\s\S]*\n✓ 00 add two numbers \(its tests never ran what changed\)\n\n1\/3 /, 'task 01 fails; task 00 is not run again');
-  t.notMatch(io.out(), /re-checking/);
+  t.match(io.out(), /^\n✗ Task 01: double a number[\s\S]*\nre-checking 1 earlier task whose code changed…\n✓ all still pass \(00\); 1 not run again: their tests never ran what changed\n1\/3 /, "task 01's verdict first; task 00 is not run again, only type-checked");
   await solve(course, 'packages/demo/src/math.ts', 'return a * 3;', "throw new Error('task 01 is not done yet: write double');");
 
   await solve(course, 'packages/demo/src/math.ts', "throw new Error('task 01 is not done yet: write double');", 'return add(a, a);');
   await solve(course, 'packages/demo/src/greet.ts', `export function greet(_name: string): string {\n  throw new Error('${GREET_STUB}');\n}`, 'export const greet = (name: string): string => `Hello, ${name}!`;');
   io = recorder();
   t.equal(await verify(course, io), 0);
-  t.match(io.out(), /^✓ 01 double a number\n {2}next: task 02[^\n]*\n✓ 02 greet someone\nre-checking 1 earlier task whose code changed…\n✓ 00 add two numbers \(re-checked\)\n\n3\/3 ▓{20}\n\nAll 3 tasks pass/);
+  t.match(io.out(), /^✓ 01 double a number\n {2}next: task 02[^\n]*\n✓ 02 greet someone\nre-checking 1 earlier task whose code changed…\n✓ all still pass \(00\)[^\n]*\n3\/3 ▓{20}\n\nAll 3 tasks pass/);
   io = recorder();
   t.equal(await list(course, io), 0);
   t.equal(io.err(), '', 'nothing to re-run');
@@ -92,7 +91,7 @@ t.test('verify points at the first task to do, and moves on as tasks are solved'
   await solve(course, 'packages/demo/src/math.ts', 'return a + b + state.offset;', 'return a - b;');
   io = recorder();
   t.equal(await verify(course, io), 0);
-  t.match(io.out(), /^✓ 02 greet someone \(its tests never ran what changed\)\nre-checking 2 earlier tasks whose code changed…\n\nTask 00 passed before and fails now:\n✗ Task 00: add two numbers/, "a task broken by a later change is the one to work on; task 02's test never loads math.ts");
+  t.match(io.out(), /^re-checking 3 earlier tasks whose code changed…\n✓ 1 still pass \(02\); 1 not run again: their tests never ran what changed\n\nTask 00 passed before and fails now:\n✗ Task 00: add two numbers/, "a task broken by a later change is the one to work on; task 02's test never loads math.ts");
   t.match(io.out(), /\n1\/3 ▓{7}░{13}\n$/);
   await solve(course, 'packages/demo/src/math.ts', 'return a - b;', 'return a + b + state.offset;');
   io = recorder();
@@ -260,7 +259,7 @@ t.test('verify shows a task that passes with tests skipped, with what they need'
   t.match(io.out(), `✓ 00 add two numbers\n${note}`, 'the task passes, and the skip is said');
   io = recorder();
   await verify(learner, io);
-  t.match(io.out(), `✓ 00 add two numbers (unchanged)\n${note}`, 'and again from the cached result');
+  t.match(io.out(), `✓ 1 task unchanged since it passed (00)\n  ⚠ 00: ${note.slice(4)}`, 'and again from the cached result');
   // a result cached by an older version of the tools has neither tests nor skips
   const results = join(dir, '.course/results.json');
   const cached = JSON.parse(await readFile(results, 'utf8')) as Record<string, Record<string, unknown>>;
@@ -271,6 +270,6 @@ t.test('verify shows a task that passes with tests skipped, with what they need'
   await writeFile(results, JSON.stringify(cached));
   io = recorder();
   await verify(learner, io);
-  t.match(io.out(), '✓ 00 add two numbers (unchanged)\n');
+  t.match(io.out(), '✓ 1 task unchanged since it passed (00)\n');
   t.notMatch(io.out(), '⚠', 'an old result shows no skip');
 });

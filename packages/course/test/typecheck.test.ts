@@ -59,3 +59,13 @@ t.test('a checker that cannot start says why, each time it is asked', async (t) 
   await t.rejects(checker.check(), /the type checker failed: .*Cannot find module 'typescript'/, 'and again: it has stopped');
   await checker.close();
 });
+
+t.test('a checker stopped in the middle of a check gives an error for it, and for every later check', async (t) => {
+  const course = await makeFixture(t);
+  const checker = new TypeChecker(course.root);
+  const checking = t.rejects(checker.check(), /the type checker failed: stopped/);
+  await checker.stop();
+  await checking;
+  await t.rejects(checker.errorsIn(null), /the type checker failed: stopped/);
+  await checker.close();
+});

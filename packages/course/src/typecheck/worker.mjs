@@ -56,7 +56,7 @@ function compilerHost(options) {
  * is asked for; a plain program checks only the files asked for, each time, so
  * a file whose text did not change but whose imports did is never stale.
  */
-function build(extraRoots = [], plain = false, direct = false) {
+function build(extraRoots = [], plain = false, direct = false, only = false) {
   const unrecoverable = [];
   const config = ts.getParsedCommandLineOfConfigFile(configFile, undefined, {
     ...ts.sys,
@@ -67,7 +67,7 @@ function build(extraRoots = [], plain = false, direct = false) {
   if (config === undefined) return { program: null, diagnostics: unrecoverable };
   const configDiagnostics = ts.getConfigFileParsingDiagnostics(config);
   if (direct) config.options.assumeChangesOnlyAffectDirectDependencies = true;
-  const roots = [...new Set([...config.fileNames, ...extraRoots])];
+  const roots = only ? extraRoots : [...new Set([...config.fileNames, ...extraRoots])];
   if (plain) {
     const program = ts.createProgram({ rootNames: roots, options: config.options, host: compilerHost(config.options), oldProgram: previousPlain, configFileParsingDiagnostics: configDiagnostics, projectReferences: config.projectReferences });
     previousPlain = program;
@@ -97,12 +97,16 @@ function check() {
  * syntax and type errors of those files (relative paths; a file the
  * configuration leaves out is checked too, a missing one is skipped).
  */
-function errors(files, texts) {
+function errors(files, texts, roots = null) {
   overlay = new Map(Object.entries(texts).map(([file, text]) => [join(dir, file), text]));
-  const wanted = files === null ? null : files.map((file) => join(dir, file)).filter((path) => overlay.has(path) || ts.sys.fileExists(path));
+  const present = (path) => overlay.has(path) || ts.sys.fileExists(path);
+  const wanted = files === null ? null : files.map((file) => join(dir, file)).filter(present);
   // the whole tree, checked again and again with one file changed: a change of what a file exports
-  // re-checks the files that import it, not every file behind them
-  const { program, diagnostics } = build(wanted ?? [], wanted !== null, wanted === null);
+  // re-checks the files that import it, not every file behind them; with `roots`, a program of
+  // those files and what they import, not of every file tsconfig.json includes
+  const only = wanted !== null && roots !== null;
+  const extra = only ? [...new Set([...roots.map((file) => join(dir, file)).filter(present), ...wanted])] : wanted ?? [];
+  const { program, diagnostics } = build(extra, wanted !== null, wanted === null, only);
   /* c8 ignore next - see build */
   if (program === null) return diagnostics.map(shape);
   const found = [];
@@ -137,7 +141,7 @@ function lines(diagnostics) {
 parentPort.on('message', (message) => {
   if (message === 'close') return parentPort.close();
   try {
-    parentPort.postMessage(message === 'check' ? { lines: check() } : { errors: errors(message.files, message.texts) });
+    parentPort.postMessage(message === 'check' ? { lines: check() } : { errors: errors(message.files, message.texts, message.roots ?? null) });
     /* c8 ignore next 3 - TypeScript throwing (a bug of its own): the check reports it instead of waiting forever */
   } catch (error) {
     parentPort.postMessage({ error: String(error) });

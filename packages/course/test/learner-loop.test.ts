@@ -1,0 +1,104 @@
+/**
+ * The learner loop's feedback: the current task's verdict comes before any
+ * re-check of earlier tasks, an edit to comments or white space runs nothing,
+ * and a type error fails a task like a failing assertion.
+ */
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import t from 'tap';
+import type { Course } from '../src/course.ts';
+import { verify, watch } from '../src/learner.ts';
+import type { TaskResult } from '../src/runner.ts';
+import { createWorkspace } from '../src/workspace.ts';
+import { fixtureTasks, linkTools, makeFixture, recorder } from './fixtures/course.ts';
+
+const MATH = 'packages/demo/src/math.ts';
+const ADD_STUB = "throw new Error('task 00 is not done yet: write add');";
+
+async function workspace(t: Parameters<typeof makeFixture>[0]): Promise<Course> {
+  const course = await makeFixture(t);
+  const dir = await mkdtemp(join(tmpdir(), 'hallpass-loop-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  await createWorkspace(course, dir, recorder(), { git: false });
+  await linkTools(dir);
+  return { root: dir, tasks: fixtureTasks };
+}
+
+async function edit(course: Course, file: string, from: string, to: string): Promise<void> {
+  const text = await readFile(join(course.root, file), 'utf8');
+  if (!text.includes(from)) throw new Error(`no "${from}" in ${file}`);
+  await writeFile(join(course.root, file), text.replace(from, to));
+}
+
+t.test('a change to comments or white space runs nothing; a change in a string or in code does', async (t) => {
+  const course = await makeFixture(t);
+  let io = recorder();
+  await verify(course, io);
+  t.match(io.out(), /All 3 tasks pass/);
+
+  await edit(course, MATH, 'export function add', '// a comment a learner adds\n/* and another */ export function add');
+  io = recorder();
+  await verify(course, io);
+  t.equal(io.out(), '✓ 3 tasks unchanged since they passed (00–02)\n3/3 ▓▓▓▓▓▓▓▓▓▓▓▓▓▓▓▓▓▓▓▓\n\nAll 3 tasks pass: the course is complete.\n', 'a comment: every result holds, no test runs');
+
+  await edit(course, 'packages/demo/src/greet.ts', '  return `Hello', '\n\n        return `Hello');
+  io = recorder();
+  await verify(course, io);
+  t.match(io.out(), /^✓ 3 tasks unchanged since they passed \(00–02\)\n3\/3 /, 'white space: no test runs');
+
+  await edit(course, MATH, 'return a + b + state.offset;', 'return b + a + state.offset;');
+  io = recorder();
+  await verify(course, io);
+  t.match(io.out(), /^re-checking 3 earlier tasks whose code changed…\n✓ all still pass \(00–02\)/, 'code: the tasks are checked again');
+
+  await edit(course, 'packages/demo/src/greet.ts', 'Hello, ${name}!', 'Hello,  ${name}!');
+  io = recorder();
+  await verify(course, io);
+  t.match(io.out(), /Task 02 passed before and fails now:\n✗ Task 02: greet someone/, 'a string: its task runs again, and fails');
+});
+
+t.test('a task whose files do not type-check fails, the error shown as its failing assertion', async (t) => {
+  const course = await workspace(t);
+  await edit(course, MATH, ADD_STUB, 'const id: number = String(a);\n  void id;\n  return a + b + state.offset;');
+  let io = recorder();
+  await verify(course, io);
+  t.match(io.out(), /✗ Task 00: add two numbers {2}\(packages\/demo\)\n {2}2 of 2 tests pass\n[^\n]*\n {2}failing: packages\/demo\/src\/math\.ts:5:9 - error TS2322: Type 'string' is not assignable to type 'number'\.\n {11}at packages\/demo\/src\/math\.ts:5\n/, 'the tests pass, the task does not');
+  t.notMatch(io.out(), /✓ 00/);
+
+  await edit(course, MATH, 'const id: number = String(a);', 'const id: string = String(a);');
+  io = recorder();
+  await verify(course, io);
+  t.match(io.out(), /^✓ 00 add two numbers\n[\s\S]*✗ Task 01/, 'fixed: the task passes');
+
+  await rm(join(course.root, 'tsconfig.json'));
+  await edit(course, MATH, 'const id: string = String(a);', 'const id: number = String(a);');
+  io = recorder();
+  await verify(course, io);
+  t.match(io.out(), /re-checking 1 earlier task whose code changed…\n✓ all still pass \(00\)/, 'without a tsconfig.json, types are not checked');
+});
+
+t.test('watch gives the verdict first and re-checks earlier tasks after it, in the background', async (t) => {
+  const course = await workspace(t);
+  await edit(course, MATH, ADD_STUB, 'return a + b + state.offset;');
+  await verify(course, recorder()); // task 00 passes; task 01 is to do
+  await edit(course, MATH, 'return a + b + state.offset;', 'return b + a + state.offset;');
+
+  const io = recorder();
+  const stop = new AbortController();
+  let atVerdict = '';
+  let watching: Promise<number> = Promise.resolve(0);
+  const rechecked = new Promise<TaskResult | null>((resolve) => {
+    watching = watch(course, io, stop.signal, {
+      onRun: () => (atVerdict = io.out()),
+      onRecheck: resolve,
+    });
+  });
+  const failing = await rechecked;
+  t.equal(failing?.task.id, 1, 'task 01 is still the one to work on');
+  t.match(atVerdict, /✗ Task 01: double a number/, "task 01's verdict is given first");
+  t.notMatch(atVerdict, /re-checking|✓ all still pass/, 'before task 00 is re-checked');
+  t.match(io.out().slice(atVerdict.length), /^re-checking 1 earlier task whose code changed…\n✓ all still pass \(00\)\n1\/3 [^\n]*\nwatching packages\//);
+  stop.abort();
+  t.equal(await watching, 0);
+});
