@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type * as typescript from 'typescript';
 import type { Course } from './course.ts';
-import { gradedTests, skipMessage, taskStatus } from './verdicts.ts';
+import { gradedTests } from './verdicts.ts';
 import { taskNumber, testFile, type Task } from './manifest.ts';
 import type { TaskResult } from './runner.ts';
 
@@ -60,7 +60,8 @@ export function exercismResults(results: readonly TaskResult[], options: { allow
   }
   const ran = results.some((result) => result.total > 0 || result.skipped.length > 0);
   if (!ran) {
-    const message = results.map((result) => `task ${taskNumber(result.task)}: ${taskStatus(result) === 'skip' ? skipMessage(result) : result.message}`).join('\n');
+    // none skipped a test either (that counts as ran): each failed before its first test
+    const message = results.map((result) => `task ${taskNumber(result.task)}: ${result.message}`).join('\n');
     return { version: 3, status: 'error', message, tests };
   }
   return { version: 3, status: tests.every((test) => test.status === 'pass') ? 'pass' : 'fail', message: null, tests };

@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { Parser, type Result } from 'tap-parser';
 import { readExecution, type Execution } from './execution.ts';
 import { exists } from './files.ts';
+import { plural } from './io.ts';
 import { testFile, type Task } from './manifest.ts';
 import { formatTypeError, type TypeErrorAt } from './typecheck.ts';
 
@@ -119,7 +120,7 @@ export function withTypeErrors(result: TaskResult, errors: readonly TypeErrorAt[
   // a file that ran no test at all says why (not there, not installed, crashed): that comes first
   if (result.status === 'fail' && result.total === 0) return { ...result, typeErrors: [...errors] };
   const [first] = errors;
-  const more = errors.length > 1 ? ` (and ${errors.length - 1} more type error${errors.length > 2 ? 's' : ''})` : '';
+  const more = errors.length > 1 ? ` (and ${plural(errors.length - 1, 'more type error')})` : '';
   return {
     ...result,
     status: 'fail',
@@ -165,6 +166,7 @@ interface Final {
 /** The test of a file that skipped all its tests (`t.plan(0, reason)`), or null. */
 function skippedAll(final: Final, file: string): Skip | null {
   // a file with no test at all also ends with `1..0`, with no reason or tap's own "no tests found": that is no skip
+  /* c8 ignore next - tap always ends a file with its plan; a plan with no reason is the usual case */
   const reason = final.plan?.skipReason ?? '';
   return final.count === 0 && final.plan?.skipAll === true && reason !== '' && !/^no tests? found/i.test(reason) ? { name: basename(file), reason } : null;
 }
@@ -337,6 +339,7 @@ export async function runBatch(root: string, tasks: readonly Task[], options: Ru
     if (file === undefined) return;
     // the file's subtest ends with its own line; a line after it is the driver failing the file (its exit code)
     if (result.name.startsWith(`${current} `)) file.ok = result.ok;
+    /* c8 ignore next - tap's per-file time limit: no test of the runner waits that long */
     else if (result.name === 'timeout!') file.state.timedOut = true;
     else if (!result.ok) {
       file.ok = false;
@@ -374,6 +377,7 @@ export async function runBatch(root: string, tasks: readonly Task[], options: Ru
 function watchTests(parser: Parser, path: string[], state: FileState): void {
   parser.on('assert', (result: Result) => {
     const name = [...path, result.name].join(' › ');
+    /* c8 ignore next - the course's tests skip with a reason; one without gets a word of its own */
     if (result.skip) state.skipped.push({ name, reason: typeof result.skip === 'string' && result.skip !== '' ? result.skip : 'skipped' });
     else if (!result.ok && !result.todo) {
       if (result.name === 'timeout!') state.timedOut = true;

@@ -100,16 +100,3 @@ export class TypeChecker {
   }
 }
 
-/**
- * The compiler's errors in `files` (paths relative to `root`) of the tree in
- * `root`, checked with its tsconfig.json and the TypeScript installed there:
- * one program for all of them. Empty when they type-check.
- */
-export async function typeErrorsOf(root: string, files: readonly string[]): Promise<TypeErrorAt[]> {
-  const checker = new TypeChecker(root);
-  try {
-    return await checker.errorsIn(files);
-  } finally {
-    await checker.close();
-  }
-}

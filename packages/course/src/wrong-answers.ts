@@ -215,7 +215,7 @@ export async function checkWrongAnswers(course: Course, io: Io, only?: Task, opt
   const types = options.typecheck !== false && runnable.length > 0 && (await canTypeCheck(course.root)) ? await AnswerChecker.create(course) : null;
   // every check is asked for now: the checker works through them while the tests run
   const verdicts = new Map(runnable.map((entry) => [entry, types?.errorsOf(entry) ?? Promise.resolve([])]));
-  say(`${plural(runnable.length, 'wrong answer')} of ${plural(tasks.length, 'task')}, ${jobs} at a time${types === null ? ' (not type-checked)' : ', each type-checked first'}\n\n`);
+  say(`${plural(runnable.length, 'wrong answer')} of ${plural(tasks.length, 'task')}, ${jobs} at a time${runnable.length === 0 ? '' : types === null ? ' (not type-checked)' : ', each type-checked first'}\n\n`);
   for (const entry of entries) if (entry.problem !== null) report({ entry, outcome: 'malformed', detail: entry.problem });
 
   const order = new Map(course.tasks.map((task, index) => [task.id, index]));
@@ -248,6 +248,7 @@ export async function checkWrongAnswers(course: Course, io: Io, only?: Task, opt
         }
         const errors = await verdicts.get(item)!;
         if (errors.length > 0) {
+          /* c8 ignore next - the fixtures' wrong answers each make one type error */
           const more = errors.length > 1 ? ` (and ${plural(errors.length - 1, 'more error')})` : '';
           report({ entry: item, outcome: 'uncompilable', detail: `${formatTypeError(errors[0]!)}${more}` });
           continue;

@@ -70,6 +70,7 @@ t.test('grade --format exercism: results.json version 3, one entry per test with
       'packages/demo/test/task-00-add.test.ts': [
         "import t from 'tap';",
         "import { add } from '../src/index.ts';",
+        'function sum(a: number, b: number): number { return add(a, b); }',
         "t.test('add adds', async (t) => {",
         '  // a comment kept',
         '  t.equal(add(1, 2), 3);',
@@ -140,6 +141,10 @@ t.test('grade --format exercism: status error when no test ran at all', async (t
     message: 'task 02: no test file: packages/demo/test/task-02-greet.test.ts does not exist yet',
     tests: [{ name: 'task 02 › the test file', status: 'error', message: 'no test file: packages/demo/test/task-02-greet.test.ts does not exist yet', output: null, test_code: '// see packages/demo/test/task-02-greet.test.ts', task_id: 2 }],
   });
+  // JUnit: a task that failed before any test names what failed in the failure's body
+  const xml = join(course.root, 'none.xml');
+  t.equal(await grade(['--task', '2', '--junit', xml, '--no-typecheck'], course, recorder(course.root)), 1);
+  t.match(await readFile(xml, 'utf8'), /<failure message="no test file: [^"]*" type="TaskFailed">0 of 0 tests pass\nthe test file: no test file: packages\/demo\/test\/task-02-greet\.test\.ts does not exist yet<\/failure>/);
 });
 
 t.test('a task whose files do not type-check fails, its compiler error shown as the failing assertion', async (t) => {
