@@ -144,9 +144,8 @@ export class Auth {
     // just checked (a change at the same instant wins). Too busy now: a later login will do it.
     if (bcryptCostOf(user.hashedPassword) !== this.#bcryptCost) {
       const rehashed = await hashPassword(password, { cost: this.#bcryptCost }).catch((error: unknown) => {
-        // Any other failure is bcrypt's own (the password was just checked): nothing a test can provoke.
         if (error instanceof BusyError) return null;
-        /* c8 ignore next */
+        /* c8 ignore next - any other failure is bcrypt's own (the password was just checked): nothing a test can provoke */
         throw error;
       });
       if (rehashed !== null) await this.#db.updateUserIf(user.id, { hashedPassword: user.hashedPassword }, { hashedPassword: rehashed });
