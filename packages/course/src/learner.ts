@@ -254,6 +254,7 @@ async function verdict(course: Course, io: Io, types: TypeChecks, signal?: Abort
   const unchanged: Task[] = [];
   const notes: string[] = [];
   let failing: TaskResult | null = null;
+  let ahead: Ahead | null = null;
   let summarized = false;
   // the tasks that still pass, in one line: what the learner needs is the verdict below it
   const summary = (): void => {
@@ -276,10 +277,13 @@ async function verdict(course: Course, io: Io, types: TypeChecks, signal?: Abort
     let result = cached;
     if (result === null) {
       const checking = types.check(state, [task]);
-      const tested = (await run(state, [task], { signal }))[0]!;
+      const tested = ahead?.task === task ? (await ahead.results)[0]! : (await run(state, [task], { signal }))[0]!;
+      ahead = null;
       // a pass needs the files to type-check; a failure is shown at once, with its type errors when
       // watch's kept checker has them (a check of only what changed: the first one parses every declaration)
       const wait = tested.status === 'pass' || (types.kept && types.warm);
+      // while a passing task's files are checked, the next task's tests run: its verdict is what the learner waits for next
+      if (tested.status === 'pass') ahead = runAhead(state, course.tasks.indexOf(task), signal);
       const errors = wait ? await checking.catch(noErrors) : (checking.catch(noErrors), null);
       result = withTypeErrors(tested, errors?.get(task.id) ?? []);
       ran.push(result);
@@ -298,7 +302,38 @@ async function verdict(course: Course, io: Io, types: TypeChecks, signal?: Abort
   }
   summary();
   if (failing !== null) io.stdout.write(explain(failing));
+  // a task ahead whose verdict is not wanted (the one before it failed its type check) is stopped
+  if (ahead !== null) {
+    ahead.stop.abort();
+    await ahead.results;
+  }
   return { state, failing, recheck, ran, passing };
+}
+
+/** The tests of the task after a passing one, started while the passing one is type-checked. */
+interface Ahead {
+  task: Task;
+  results: Promise<TaskResult[]>;
+  stop: AbortController;
+}
+
+/**
+ * Starts the tests of the task `verdict` will run after the one at `index`, if
+ * it will run one: the first later task that has no result for its code as it
+ * is now, unless it passed before (re-checked after the verdict) or a task
+ * before it has a fresh result that fails (the verdict stops there).
+ */
+function runAhead(state: State, index: number, signal?: AbortSignal): Ahead | null {
+  for (const task of state.course.tasks.slice(index + 1)) {
+    const cached = fresh(state, task);
+    if (cached?.status === 'pass') continue;
+    if (cached !== null) return null;
+    if (state.cache[String(task.id)]?.status === 'pass') continue;
+    const stop = new AbortController();
+    const results = run(state, [task], { signal: signal === undefined ? stop.signal : AbortSignal.any([signal, stop.signal]) });
+    return { task, results, stop };
+  }
+  return null;
 }
 
 /**

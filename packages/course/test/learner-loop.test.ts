@@ -3,11 +3,12 @@
  * re-check of earlier tasks, an edit to comments or white space runs nothing,
  * and a type error fails a task like a failing assertion.
  */
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, realpath, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
 import type { Course } from '../src/course.ts';
+import type { Task } from '../src/manifest.ts';
 import { verify, watch } from '../src/learner.ts';
 import type { TaskResult } from '../src/runner.ts';
 import { createWorkspace } from '../src/workspace.ts';
@@ -76,6 +77,59 @@ t.test('a task whose files do not type-check fails, the error shown as its faili
   io = recorder();
   await verify(course, io);
   t.match(io.out(), /re-checking 1 earlier task whose code changed…\n✓ all still pass \(00\)/, 'without a tsconfig.json, types are not checked');
+});
+
+t.test("while a passing task is type-checked the next task's tests run: once, and only their wanted verdict is kept", async (t) => {
+  const course = await workspace(t);
+  const runs = join(course.root, 'runs.log');
+  await edit(course, 'packages/demo/test/task-01-double.test.ts', "import t from 'tap';", `import t from 'tap';\nimport { appendFileSync } from 'node:fs';\nappendFileSync(${JSON.stringify(runs)}, 'ran\\n');`);
+  const results = async (): Promise<Record<string, unknown>> => JSON.parse(await readFile(join(course.root, '.course/results.json'), 'utf8')) as Record<string, unknown>;
+
+  await edit(course, MATH, ADD_STUB, 'const id: number = String(a);\n  void id;\n  return a + b + state.offset;');
+  let io = recorder();
+  await verify(course, io);
+  t.match(io.out(), /✗ Task 00: add two numbers/, 'task 00 fails on its type error');
+  t.notOk('1' in (await results()), "task 01's run ahead is dropped: the verdict stopped at task 00");
+
+  await edit(course, MATH, 'const id: number = String(a);', 'const id: string = String(a);');
+  await rm(runs, { force: true });
+  io = recorder();
+  await verify(course, io);
+  t.match(io.out(), /^✓ 00 add two numbers\n[\s\S]*✗ Task 01: double a number/, "task 00 passes, task 01's verdict follows");
+  t.equal(await readFile(runs, 'utf8'), 'ran\n', "task 01's tests ran once: the run started ahead gave its verdict");
+  t.match(await results(), { 1: { status: 'fail' } }, "and its result is kept");
+});
+
+t.test('no run ahead past tasks whose results still hold, nor past one that still fails', async (t) => {
+  // tasks 01 and 02 in a package of their own, which does not depend on task 00's: their results outlive a change there
+  const fixture = await makeFixture(t, {
+    files: {
+      'packages/other/package.json': JSON.stringify({ name: '@fixture/other', private: true, type: 'module' }),
+      'packages/other/src/words.ts': "export const hello = 'hello';\n",
+      'packages/other/test/task-01-hello.test.ts': "import t from 'tap';\nimport { hello } from '../src/words.ts';\nt.test('hello', async (t) => t.equal(hello, 'hello'));\n",
+      'packages/other/test/task-02-bye.test.ts': "import t from 'tap';\nt.test('bye', async (t) => t.fail('not written yet'));\n",
+    },
+  });
+  await mkdir(join(fixture.root, 'packages/other/node_modules'), { recursive: true });
+  await symlink(await realpath(join(fixture.root, 'packages/demo/node_modules/tap')), join(fixture.root, 'packages/other/node_modules/tap'));
+  const other = 'other' as Task['package'];
+  const course: Course = { root: fixture.root, tasks: [fixtureTasks[0]!, { ...fixtureTasks[1]!, slug: 'hello', package: other }, { ...fixtureTasks[2]!, slug: 'bye', package: other }] };
+  const ADD_TEST = 'packages/demo/test/task-00-add.test.ts';
+  let io = recorder();
+  await verify(course, io);
+  t.match(io.out(), /✓ 00[\s\S]*✓ 01[\s\S]*✗ Task 02/, 'task 02 fails; 00 and 01 pass');
+
+  const original = await readFile(join(course.root, ADD_TEST), 'utf8');
+  await writeFile(join(course.root, ADD_TEST), `${original}t.test('broken on purpose', async (t) => t.fail('broken'));\n`);
+  io = recorder();
+  await verify(course, io);
+  t.match(io.out(), /Task 00 passed before and fails now/);
+
+  // task 00 runs and passes; after it, 01's result holds (a pass) and so does 02's (a failure): nothing runs ahead
+  await writeFile(join(course.root, ADD_TEST), original);
+  io = recorder();
+  await verify(course, io);
+  t.match(io.out(), /^✓ 00 add two numbers\n[\s\S]*✗ Task 02: greet someone/, "task 00 passes; task 02's result, still current, is the verdict");
 });
 
 t.test('watch gives the verdict first and re-checks earlier tasks after it, in the background', async (t) => {
