@@ -5,6 +5,7 @@ import Value from 'typebox/value';
 import { parse as parseConnectionString } from 'pg-connection-string';
 import {
   DEFAULT_RESET_TOKEN_LIFETIME,
+  DEFAULT_CONFIRMATION_TOKEN_LIFETIME,
   DEFAULT_SESSION_ABSOLUTE_TIMEOUT,
   DEFAULT_SESSION_IDLE_TIMEOUT,
   bcryptSlots,
@@ -200,6 +201,7 @@ export const settings = {
   sessionIdleTimeout: integer('SESSION_IDLE_TIMEOUT_SECONDS', DEFAULT_SESSION_IDLE_TIMEOUT, 1, ONE_YEAR, 'a session unused for this long ends (at most `SESSION_ABSOLUTE_TIMEOUT_SECONDS`)'),
   sessionAbsoluteTimeout: integer('SESSION_ABSOLUTE_TIMEOUT_SECONDS', DEFAULT_SESSION_ABSOLUTE_TIMEOUT, 1, ONE_YEAR, 'a session ends this long after the login, however busy'),
   resetTokenLifetime: integer('RESET_TOKEN_LIFETIME_SECONDS', DEFAULT_RESET_TOKEN_LIFETIME, 1, ONE_DAY, 'a reset token is refused this long after it was issued'),
+  confirmationTokenLifetime: integer('CONFIRMATION_TOKEN_LIFETIME_SECONDS', DEFAULT_CONFIRMATION_TOKEN_LIFETIME, 1, 7 * ONE_DAY, 'production sign-ups: the mailed confirmation token is refused this long after sign-up, and the unconfirmed account is deleted at the next sign-up'),
   // Reset by mail in the production profile (task 31), and the proxy in front of the service.
   smtpUrl: smtpServer('SMTP_URL', 'the mail server that delivers reset tokens in production; `smtps://` is TLS from the start, and a `smtp://` server off this machine must offer STARTTLS'),
   mailFrom: sender('MAIL_FROM', 'the sender of reset mails in production, e.g. `hallpass <no-reply@example.com>`'),
@@ -436,6 +438,8 @@ export interface Expiry {
   sessionAbsoluteTimeout: number;
   /** A reset token is refused this long after it was issued (`RESET_TOKEN_LIFETIME_SECONDS`, 900). */
   resetTokenLifetime: number;
+  /** A sign-up's confirmation token is refused this long after it was issued, and its unconfirmed account deleted (`CONFIRMATION_TOKEN_LIFETIME_SECONDS`, 86400). */
+  confirmationTokenLifetime: number;
 }
 
 type SecurityValues = Pick<
@@ -453,6 +457,7 @@ type SecurityValues = Pick<
   | 'sessionIdleTimeout'
   | 'sessionAbsoluteTimeout'
   | 'resetTokenLifetime'
+  | 'confirmationTokenLifetime'
   | 'passwordPolicy'
   | 'allowedHosts'
 >;
@@ -475,6 +480,7 @@ function securityOf(values: SecurityValues, profile: Config['profile']): Securit
       sessionIdleTimeout: values.sessionIdleTimeout,
       sessionAbsoluteTimeout: values.sessionAbsoluteTimeout,
       resetTokenLifetime: values.resetTokenLifetime,
+      confirmationTokenLifetime: values.confirmationTokenLifetime,
     },
     passwordPolicy: values.passwordPolicy ?? (profile === 'production' ? 'nist' : 'basic'),
     allowedHosts: values.allowedHosts ?? (profile === 'production' && values.publicOrigin !== undefined ? [new URL(values.publicOrigin).hostname] : undefined),

@@ -40,6 +40,15 @@ export const Password = Type.String({
   examples: ['b4l0u'],
 });
 
+/** The token a production sign-up mailed (task 33). */
+export const ConfirmationToken = Type.String({
+  minLength: 1,
+  maxLength: 250,
+  pattern: '^[^\\u0000-\\u001f\\u007f]+$',
+  description: 'The confirmation token the sign-up mail holds.',
+  examples: ['1b4e28ba-2fa1-41d2-883f-0016d3cca427'],
+});
+
 /** The token `POST /reset_password` returned. */
 export const ResetToken = Type.String({
   minLength: 1,

@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import t from 'tap';
 import { ConfigError, databaseOptions, defaultDataDir, defaultRateLimits, describeDatabase, isLocalHost, loadConfig, settings } from '@hallpass/app';
 
-const defaultExpiry = { sessionIdleTimeout: 1800, sessionAbsoluteTimeout: 43_200, resetTokenLifetime: 900 };
+const defaultExpiry = { sessionIdleTimeout: 1800, sessionAbsoluteTimeout: 43_200, resetTokenLifetime: 900, confirmationTokenLifetime: 86_400 };
 const courseSecurity = { publicOrigin: undefined, redisUrl: undefined, rateLimits: defaultRateLimits, docs: true, expiry: defaultExpiry, passwordPolicy: 'basic', allowedHosts: undefined };
 const securityDefaults = {
   publicOrigin: undefined,
@@ -87,6 +87,7 @@ t.test('the environment overrides every default', async (t) => {
     SESSION_IDLE_TIMEOUT_SECONDS: '600',
     SESSION_ABSOLUTE_TIMEOUT_SECONDS: '3600',
     RESET_TOKEN_LIFETIME_SECONDS: '300',
+    CONFIRMATION_TOKEN_LIFETIME_SECONDS: '7200',
     PASSWORD_POLICY: 'nist',
     ...mailSettings,
     TRUST_PROXY: '10.0.0.0/8, 127.0.0.1',
@@ -115,6 +116,7 @@ t.test('the environment overrides every default', async (t) => {
     sessionIdleTimeout: 600,
     sessionAbsoluteTimeout: 3600,
     resetTokenLifetime: 300,
+    confirmationTokenLifetime: 7200,
     publicOrigin: 'https://auth.example.com',
     smtpUrl: 'smtps://hallpass:m41l-pw@mail.example.com',
     mailFrom: 'hallpass <no-reply@example.com>',
@@ -125,7 +127,7 @@ t.test('the environment overrides every default', async (t) => {
       publicOrigin: 'https://auth.example.com',
       redisUrl: 'rediss://cache:6379/0',
       docs: false,
-      expiry: { sessionIdleTimeout: 600, sessionAbsoluteTimeout: 3600, resetTokenLifetime: 300 },
+      expiry: { sessionIdleTimeout: 600, sessionAbsoluteTimeout: 3600, resetTokenLifetime: 300, confirmationTokenLifetime: 7200 },
       passwordPolicy: 'nist',
       allowedHosts: ['auth.example.com'],
     },
@@ -164,6 +166,7 @@ t.test('every bad variable is reported at once, by name, with what was expected'
     ['SESSION_IDLE_TIMEOUT_SECONDS', '0'],
     ['SESSION_ABSOLUTE_TIMEOUT_SECONDS', '12h'],
     ['RESET_TOKEN_LIFETIME_SECONDS', '86401'],
+    ['CONFIRMATION_TOKEN_LIFETIME_SECONDS', '604801'],
   ] as const) {
     t.match(problemsOf({ [name]: value }), [new RegExp(`^${name} must be`)], `${name}=${value} is refused`);
   }

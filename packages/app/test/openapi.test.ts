@@ -15,10 +15,11 @@ t.test('/openapi.json describes every route of the contract, with both body enco
     'POST /reset_password',
     'POST /sessions',
     'POST /users',
+    'POST /users/confirm',
     'PUT /password',
     'PUT /reset_password',
   ]);
-  for (const [path, method] of [['/users', 'post'], ['/sessions', 'post'], ['/reset_password', 'post'], ['/reset_password', 'put'], ['/password', 'put']] as const) {
+  for (const [path, method] of [['/users', 'post'], ['/users/confirm', 'post'], ['/sessions', 'post'], ['/reset_password', 'post'], ['/reset_password', 'put'], ['/password', 'put']] as const) {
     t.same(Object.keys(document.paths[path]?.[method]?.requestBody?.content ?? {}).sort(), ['application/json', 'application/x-www-form-urlencoded'], `${method} ${path}`);
   }
   t.ok(document.paths['/sessions']?.post?.responses['401'], 'error answers are described too');

@@ -108,7 +108,7 @@ t.test('the production profile starts with its mail settings, mails reset tokens
   const answer = await post('/reset_password', { email: 'prod@example.com' });
   t.equal(answer.status, 200);
   t.same(await answer.json(), { message: 'if an account uses this email, a password-reset link has been sent to it' });
-  const mail = await smtp.mailTo('prod@example.com');
+  const mail = await smtp.mailTo('prod@example.com', 'Reset your hallpass password');
   t.match(mail.text, /https:\/\/auth\.example\.com\/try#email=prod%40example\.com&reset_token=/, 'the mail links to PUBLIC_ORIGIN');
   t.match(server.output(), /"audit":"reset\.requested".*"ip":"203\.0\.113\.5"/, 'the audit line names the client behind the proxy');
   t.match(server.output(), /mail goes through this SMTP server/);

@@ -96,7 +96,8 @@ async function browserTests(): Promise<void> {
       reached.push(await page.evaluate<string>('document.activeElement.id || document.activeElement.textContent.trim()'));
     }
     t.equal(reached[0], 'Skip to the transcript', 'the first Tab reaches the skip link');
-    const controls = await page.evaluate<string[]>("[...document.querySelectorAll('input, button')].map((e) => e.id || e.textContent.trim())");
+    // The controls on show: the production-only confirmation form (task 33) is hidden in the course profile.
+    const controls = await page.evaluate<string[]>("[...document.querySelectorAll('input, button')].filter((e) => e.checkVisibility()).map((e) => e.id || e.textContent.trim())");
     t.equal(controls.length, 18);
     for (const control of controls) t.ok(reached.includes(control), `${control} is reached with Tab`);
     t.ok(reached.includes('log'), 'so is the transcript, which scrolls');
@@ -276,6 +277,17 @@ async function browserTests(): Promise<void> {
     t.match(await fromMail.locator('#reset-token-note').innerText(), 'Filled in from the link in the reset mail');
     t.equal(new URL(fromMail.url()).hash, '', 'the token is gone from the address bar');
     await screenshots(fromMail, 'production')('reset-link');
+
+    // The link a sign-up mail holds (task 33): the confirmation form, shown in this profile only, is filled in the same way.
+    const { page: fromSignUp } = await open(browser, t);
+    await fromSignUp.goto(`${url}/try#confirmation_token=${token}`);
+    const confirm = fromSignUp.getByRole('form', { name: /Confirm the email/ });
+    t.ok(await confirm.isVisible(), 'the confirmation form is shown in production');
+    t.equal(await confirm.getByLabel('Confirmation token').inputValue(), token, 'the token is filled in from the link');
+    t.match(await fromSignUp.locator('#confirm-token-note').innerText(), 'Filled in from the link in the sign-up mail');
+    t.equal(new URL(fromSignUp.url()).hash, '', 'the token is gone from the address bar');
+    await confirm.getByRole('button', { name: 'Confirm' }).click();
+    t.equal((await exchange(fromSignUp, 1)).status, '403', 'a token no sign-up issued: 403');
   });
 
   t.test('another site cannot log the victim in, ask for a token, log out or set a password', async (t) => {

@@ -38,6 +38,7 @@ t.test('every form of the flow is on the page, each field with a label', async (
   const forms = [...body.matchAll(/<form id="([^"]+)" data-method="([A-Z]+)" data-path="([^"]+)"/g)].map(([, id, method, path]) => `${id}: ${method} ${path}`);
   t.same(forms, [
     'signup: POST /users',
+    'confirm: POST /users/confirm',
     'login: POST /sessions',
     'profile-form: GET /profile',
     'change-password: PUT /password',
@@ -46,7 +47,7 @@ t.test('every form of the flow is on the page, each field with a label', async (
     'reset: PUT /reset_password',
   ]);
   const inputs = [...body.matchAll(/<input id="([^"]+)"/g)].map(([, id]) => id);
-  t.equal(inputs.length, 10, 'email and password twice, the current and a new password, an email, then email, token and new password');
+  t.equal(inputs.length, 11, 'email and password, a confirmation token, email and password, the current and a new password, an email, then email, token and new password');
   for (const id of inputs) t.match(body, `<label for="${id}">`, `input ${id} has a label`);
 });
 

@@ -9,7 +9,7 @@ import {
   type User,
   type UserProps,
 } from '@hallpass/db';
-import { InvalidResetTokenError, UnknownEmailError, UserExistsError, WrongPasswordError } from './errors.ts';
+import { InvalidConfirmationTokenError, InvalidResetTokenError, UnknownEmailError, UserExistsError, WrongPasswordError } from './errors.ts';
 import { DEFAULT_BCRYPT_COST, bcryptCostOf, checkBcryptCost, checkPasswordInput, hashPassword, typeName, verifyPassword } from './password.ts';
 import { BusyError } from './slots.ts';
 import { checkPasswordStrength, passwordPolicies, type PasswordPolicy } from './password-policy.ts';
@@ -27,6 +27,13 @@ export interface IssuedResetToken {
   resetToken: string;
 }
 
+/** An account just made by `registerUnconfirmedUser`, and the token that confirms it. */
+export interface IssuedConfirmationToken {
+  /** The account's email as stored (as given at sign-up). */
+  email: string;
+  confirmationToken: string;
+}
+
 export interface AuthOptions {
   /** bcrypt's cost for new password hashes, 4 to 31; 12 when not given. Tests use 4 for speed. */
   bcryptCost?: number;
@@ -36,6 +43,8 @@ export interface AuthOptions {
   sessionAbsoluteTimeout?: number;
   /** Seconds a reset token stays usable after it is issued; 900 (15 minutes) when not given. */
   resetTokenLifetime?: number;
+  /** Seconds a confirmation token stays usable after sign-up; 86400 (24 hours) when not given. The unconfirmed account is deleted after. */
+  confirmationTokenLifetime?: number;
   /** Where the time comes from; `() => new Date()` when not given. Tests pass a clock they move by hand. */
   clock?: () => Date;
   /** The rule new passwords follow: `basic` (any 1 to 72 bytes, the course's contract) when not given, or `nist` (the production profile's). */
@@ -46,6 +55,7 @@ export interface AuthOptions {
 export const DEFAULT_SESSION_IDLE_TIMEOUT = 30 * 60;
 export const DEFAULT_SESSION_ABSOLUTE_TIMEOUT = 12 * 60 * 60;
 export const DEFAULT_RESET_TOKEN_LIFETIME = 15 * 60;
+export const DEFAULT_CONFIRMATION_TOKEN_LIFETIME = 24 * 60 * 60;
 
 /** How long a session may live, in seconds. */
 export interface SessionLimits {
@@ -62,6 +72,7 @@ export class Auth {
   readonly #bcryptCost: number;
   readonly #sessionLimits: SessionLimits;
   readonly #resetTokenLifetime: number;
+  readonly #confirmationTokenLifetime: number;
   readonly #clock: () => Date;
   readonly #passwordPolicy: PasswordPolicy;
   /** A hash of a random password at the configured cost, made on first need: unknown emails are checked against it. */
@@ -80,6 +91,7 @@ export class Auth {
       absolute: checkSeconds('sessionAbsoluteTimeout', options?.sessionAbsoluteTimeout ?? DEFAULT_SESSION_ABSOLUTE_TIMEOUT),
     };
     this.#resetTokenLifetime = checkSeconds('resetTokenLifetime', options?.resetTokenLifetime ?? DEFAULT_RESET_TOKEN_LIFETIME);
+    this.#confirmationTokenLifetime = checkSeconds('confirmationTokenLifetime', options?.confirmationTokenLifetime ?? DEFAULT_CONFIRMATION_TOKEN_LIFETIME);
     const clock = options?.clock ?? (() => new Date());
     if (typeof clock !== 'function') throw new InvalidArgumentError(`clock must be a function returning a Date, got ${typeName(clock)}`);
     this.#clock = clock;
@@ -139,6 +151,10 @@ export class Auth {
       return false;
     }
     if (!(await verifyPassword(password, user.hashedPassword))) return false;
+    // #region task-33
+    // Checked after the same bcrypt work, on the row already read: an unconfirmed account is refused as a wrong password is.
+    if (user.confirmationToken !== null) return false;
+    // #endregion
     // A hash of another cost answers a wrong password sooner (or later) than the dummy hash does. Now that
     // the password is known, store it again at the configured cost, while the stored hash is still the one
     // just checked (a change at the same instant wins). Too busy now: a later login will do it.
@@ -258,6 +274,50 @@ export class Auth {
     const user = await this.#findUser({ email });
     if (user === null) return null;
     return { email: user.email, resetToken: await this.getResetPasswordToken(user.email) };
+  }
+
+  /**
+   * Sign-up for a caller that must answer the same whether or not the email is
+   * taken (the production profile's `POST /users`). For a new email, saves an
+   * account that cannot log in until `confirmEmail` is given the returned token;
+   * for a taken one, writes nothing and returns `null`. Both cost the same: the
+   * password policy, one sweep of expired unconfirmed accounts (so an address
+   * whose sign-up was never confirmed is free again), one bcrypt hash and one
+   * `INSERT`. Only the returned value differs.
+   */
+  async registerUnconfirmedUser(email: string, password: string): Promise<IssuedConfirmationToken | null> {
+    checkText('email', email);
+    checkPasswordInput(password);
+    this.#checkNewPassword(password, email);
+    const now = this.#clock();
+    await this.#db.deleteUnconfirmedUsers(this.#confirmationIssuedBefore(now));
+    const hashedPassword = await hashPassword(password, { cost: this.#bcryptCost });
+    const confirmationToken = generateUuid();
+    const user = await this.#db.addUnconfirmedUser(email, hashedPassword, hashToken(confirmationToken), now);
+    return user === null ? null : { email: user.email, confirmationToken };
+  }
+
+  /**
+   * Confirms the account `confirmationToken` was issued to and spends the token;
+   * returns the account's email (as stored). `InvalidConfirmationTokenError` for
+   * a token that is wrong, used or expired. Of two uses at once, one wins.
+   */
+  async confirmEmail(confirmationToken: string): Promise<string> {
+    checkText('confirmationToken', confirmationToken);
+    if (!isWellFormedToken(confirmationToken)) throw new InvalidConfirmationTokenError();
+    const user = await this.#db.consumeConfirmationToken(hashToken(confirmationToken), this.#confirmationIssuedBefore(this.#clock()));
+    if (user === null) throw new InvalidConfirmationTokenError();
+    return user.email;
+  }
+
+  /** Deletes the accounts whose confirmation token has expired unused; returns how many. `registerUnconfirmedUser` calls it too. */
+  async deleteExpiredUnconfirmedUsers(): Promise<number> {
+    return this.#db.deleteUnconfirmedUsers(this.#confirmationIssuedBefore(this.#clock()));
+  }
+
+  /** Confirmation tokens issued at or before this instant have expired. */
+  #confirmationIssuedBefore(now: Date): Date {
+    return new Date(now.getTime() - this.#confirmationTokenLifetime * 1000);
   }
 
   /**

@@ -28,6 +28,13 @@ export class InvalidResetTokenError extends HallpassError {
   }
 }
 
+/** `confirmEmail` was given a token that confirms nothing: wrong, already used, or expired. The token is never echoed. */
+export class InvalidConfirmationTokenError extends HallpassError {
+  constructor() {
+    super('ERR_INVALID_CONFIRMATION_TOKEN', 'the confirmation token is not valid: it is wrong, has already been used, or has expired');
+  }
+}
+
 /** Which rule of the password policy a new password breaks. */
 export type WeakPasswordRule = 'too-short' | 'too-common' | 'context';
 

@@ -5,8 +5,9 @@ export {
   DEFAULT_SESSION_IDLE_TIMEOUT,
   DEFAULT_SESSION_ABSOLUTE_TIMEOUT,
   DEFAULT_RESET_TOKEN_LIFETIME,
+  DEFAULT_CONFIRMATION_TOKEN_LIFETIME,
 } from './auth.ts';
-export type { AuthOptions, IssuedResetToken, SessionLimits, UpdatePasswordOptions } from './auth.ts';
+export type { AuthOptions, IssuedConfirmationToken, IssuedResetToken, SessionLimits, UpdatePasswordOptions } from './auth.ts';
 export {
   hashPassword,
   verifyPassword,
@@ -25,7 +26,7 @@ export type { HashOptions } from './password.ts';
 export { generateUuid, hashToken, isWellFormedToken } from './tokens.ts';
 export { checkPasswordStrength, contextWords, commonPasswords, passwordPolicies, SERVICE_NAME, MIN_CONTEXT_WORD_LENGTH } from './password-policy.ts';
 export type { PasswordPolicy, PasswordContext } from './password-policy.ts';
-export { UserExistsError, UnknownEmailError, InvalidResetTokenError, WeakPasswordError, WrongPasswordError } from './errors.ts';
+export { UserExistsError, UnknownEmailError, InvalidResetTokenError, InvalidConfirmationTokenError, WeakPasswordError, WrongPasswordError } from './errors.ts';
 export type { WeakPasswordRule } from './errors.ts';
 // What the service needs from the layers below, so it can import from @hallpass/auth alone.
 export {

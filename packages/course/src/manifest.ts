@@ -339,6 +339,19 @@ export const tasks: readonly Task[] = [
     ],
     points: 5,
   },
+  // Task 32 (a session per device) is built on its own branch: the ids skip it until the two meet.
+  {
+    id: 33, slug: 'sign-up-reveals-nothing', title: 'Sign-up that reveals nothing: one answer, and confirmation by mail', package: 'app', original: 'none: `register_user()` raises for a taken email, and the view answers 400',
+    minutes: 50,
+    objectives: [
+      'Answer a sign-up the same way whether or not the email already has an account',
+      'Make a taken email cost the same work as a new one before the answer',
+      'Keep a new account from logging in until its owner confirms the email with a mailed, single-use token',
+      'Refuse a login before confirmation exactly as a wrong password is refused',
+      'Tell the owner of a taken address by mail that someone tried to sign up with it',
+    ],
+    points: 5,
+  },
 ];
 
 /** `07` for task 7: the form ids take in file names. */

@@ -245,6 +245,55 @@ export class DB {
     // #endregion
   }
 
+  /**
+   * Saves a new user whose email is still to be confirmed: the row holds
+   * `confirmationToken` (as stored: its digest) and `issuedAt`. When the email
+   * is taken, nothing is written and the answer is `null`. One
+   * `INSERT … ON CONFLICT DO NOTHING` either way, so a taken email costs the
+   * database the same statement as a new one.
+   */
+  async addUnconfirmedUser(email: string, hashedPassword: string, confirmationToken: string, issuedAt: Date): Promise<User | null> {
+    checkText('email', email);
+    checkText('hashedPassword', hashedPassword);
+    checkText('confirmationToken', confirmationToken);
+    checkDate('issuedAt', issuedAt);
+    const rows = (await this.knex('users')
+      .insert({
+        email,
+        canonical_email: canonicalEmail(email),
+        hashed_password: hashedPassword,
+        confirmation_token: confirmationToken,
+        confirmation_created_at: issuedAt,
+      })
+      .onConflict('canonical_email')
+      .ignore()
+      .returning('*')) as object[];
+    return rows[0] === undefined ? null : User.fromDatabaseJson(rows[0]);
+  }
+
+  /**
+   * Confirms the account holding `confirmationToken` (as stored), issued after
+   * `issuedAfter`, and spends the token, in one conditional `UPDATE … RETURNING`:
+   * of two uses at the same instant, only one finds the row. Returns the
+   * confirmed user, or `null` when no row qualified (nothing is written then).
+   */
+  async consumeConfirmationToken(confirmationToken: string, issuedAfter: Date): Promise<User | null> {
+    checkText('confirmationToken', confirmationToken);
+    checkDate('issuedAfter', issuedAfter);
+    const rows = (await this.knex('users')
+      .update({ confirmation_token: null, confirmation_created_at: null })
+      .where('confirmation_token', confirmationToken)
+      .where('confirmation_created_at', '>', issuedAfter)
+      .returning('*')) as object[];
+    return rows[0] === undefined ? null : User.fromDatabaseJson(rows[0]);
+  }
+
+  /** Deletes every account still unconfirmed whose token was issued at or before `issuedBefore`; returns how many. */
+  async deleteUnconfirmedUsers(issuedBefore: Date): Promise<number> {
+    checkDate('issuedBefore', issuedBefore);
+    return this.knex('users').whereNotNull('confirmation_token').where('confirmation_created_at', '<=', issuedBefore).delete();
+  }
+
   /** Closes the connection (and the embedded server). Safe to call twice. */
   async close(): Promise<void> {
     if (this.#closed) return;
@@ -271,6 +320,12 @@ function checkOpenOptions(options: DBOptions): void {
   }
 }
 
+function checkDate(name: string, value: unknown): asserts value is Date {
+  if (!(value instanceof Date) || Number.isNaN(value.getTime())) {
+    throw new InvalidArgumentError(`${name} must be a valid Date, got ${typeName(value)}`);
+  }
+}
+
 function checkText(name: string, value: unknown): asserts value is string {
   if (typeof value !== 'string' || value.length === 0) {
     throw new InvalidArgumentError(`${name} must be a non-empty string, got ${typeName(value)}`);
@@ -286,7 +341,7 @@ function checkValue(key: UserProperty, value: unknown): void {
     if (!Number.isSafeInteger(value)) throw new InvalidArgumentError(`id must be an integer, got ${typeName(value)}`);
     return;
   }
-  if ((key === 'sessionId' || key === 'resetToken' || key === 'canonicalEmail') && value === null) return;
+  if ((key === 'sessionId' || key === 'resetToken' || key === 'canonicalEmail' || key === 'confirmationToken') && value === null) return;
   if (isTimestampProperty(key)) {
     if (value === null || (value instanceof Date && !Number.isNaN(value.getTime()))) return;
     throw new InvalidArgumentError(`${key} must be a valid Date or null, got ${typeName(value)}`);

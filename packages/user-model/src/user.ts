@@ -15,10 +15,12 @@ export const userProperties = [
   'sessionCreatedAt',
   'sessionSeenAt',
   'resetCreatedAt',
+  'confirmationToken',
+  'confirmationCreatedAt',
 ] as const;
 
 /** The properties that hold a point in time (`timestamptz` columns). */
-export const timestampProperties = ['sessionCreatedAt', 'sessionSeenAt', 'resetCreatedAt'] as const;
+export const timestampProperties = ['sessionCreatedAt', 'sessionSeenAt', 'resetCreatedAt', 'confirmationCreatedAt'] as const;
 
 export type UserProperty = (typeof userProperties)[number];
 
@@ -39,6 +41,10 @@ export interface UserProps {
   sessionSeenAt: Date | null;
   /** When the current reset token was issued (its lifetime counts from here). */
   resetCreatedAt: Date | null;
+  /** Until the account's email is confirmed, the SHA-256 digest of the token mailed to it; `null` once confirmed (and for every account made otherwise). */
+  confirmationToken: string | null;
+  /** When the confirmation token was issued; an unconfirmed account is deleted once the token has expired. */
+  confirmationCreatedAt: Date | null;
 }
 
 export function isUserProperty(key: string): key is UserProperty {
@@ -56,6 +62,8 @@ export class User extends Model implements UserProps {
   declare sessionCreatedAt: Date | null;
   declare sessionSeenAt: Date | null;
   declare resetCreatedAt: Date | null;
+  declare confirmationToken: string | null;
+  declare confirmationCreatedAt: Date | null;
 
   // #region task-00
   static override get tableName(): string {

@@ -49,6 +49,9 @@ const statusByCode: Readonly<Record<string, Mapping>> = {
   // Wrong credentials, as at login: 401 (and the failed-login limit counts it).
   ERR_WRONG_PASSWORD: { status: 401 },
   // #endregion
+  // #region task-33
+  ERR_INVALID_CONFIRMATION_TOKEN: { status: 403, message: 'invalid confirmation token: unknown, already used, or expired' },
+  // #endregion
 };
 
 function sendError(reply: FastifyReply, status: number, code: string | undefined, message: string) {

@@ -26,7 +26,7 @@ let count = 0;
 // A cookie without HttpOnly, which the script can read: the session cookie, next to it, stays invisible.
 document.cookie = 'try_page=visible-to-scripts; path=/try; SameSite=Strict';
 showCookies();
-fillFromResetLink();
+fillFromMailLink();
 
 for (const form of document.querySelectorAll('form[data-path]')) {
   form.addEventListener('submit', (event) => {
@@ -155,17 +155,23 @@ function afterAnswer(form, fields, response, text) {
 }
 
 /**
- * A reset mail links here as /try#email=…&reset_token=…: the fragment, which the
- * browser never sends anywhere. Fill the reset form from it, then take it out of
- * the address bar and the history, where the token has nothing more to do.
+ * A reset mail links here as /try#email=…&reset_token=…, a sign-up mail as
+ * /try#confirmation_token=…: the fragment, which the browser never sends
+ * anywhere. Fill the form from it, then take it out of the address bar and the
+ * history, where the token has nothing more to do.
  */
-function fillFromResetLink() {
+function fillFromMailLink() {
   const fields = new URLSearchParams(location.hash.slice(1));
-  const token = fields.get('reset_token');
-  if (token === null) return;
-  document.getElementById('reset-token').value = token;
-  document.getElementById('reset-email').value = fields.get('email') ?? '';
-  tokenNote.textContent = 'Filled in from the link in the reset mail: choose a new password and send it.';
+  const resetToken = fields.get('reset_token');
+  const confirmationToken = fields.get('confirmation_token');
+  if (resetToken !== null) {
+    document.getElementById('reset-token').value = resetToken;
+    document.getElementById('reset-email').value = fields.get('email') ?? '';
+    tokenNote.textContent = 'Filled in from the link in the reset mail: choose a new password and send it.';
+  } else if (confirmationToken !== null) {
+    document.getElementById('confirm-token').value = confirmationToken;
+    document.getElementById('confirm-token-note').textContent = 'Filled in from the link in the sign-up mail: send it to confirm the email.';
+  } else return;
   history.replaceState(null, '', location.pathname + location.search);
 }
 
