@@ -339,6 +339,18 @@ export const tasks: readonly Task[] = [
     ],
     points: 5,
   },
+  // A session per device: the security track's sessions table (issue 23).
+  {
+    id: 32, slug: 'sessions-per-device', title: 'A session per device: list your sessions and end one', package: 'app', original: 'none: `create_session()` overwrites the user\'s one `session_id`',
+    minutes: 60,
+    objectives: [
+      'Keep one row per login in a table of its own, so a second login does not end the first',
+      'Move live data into a new table in a migration, so nobody is logged out by the upgrade',
+      'Let a user list and end their own sessions, and refuse another user\'s exactly like an unknown one',
+      'Bound what a user can store: a cap on live sessions, expired rows deleted',
+    ],
+    points: 5,
+  },
 ];
 
 /** `07` for task 7: the form ids take in file names. */
