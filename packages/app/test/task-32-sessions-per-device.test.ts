@@ -4,6 +4,7 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp, loadConfig, serverOptions } from '@hallpass/app';
 import { testDB } from '@hallpass/db/testing';
 import { logIn, send, signUp, testApp } from './fixtures/app.ts';
+import { logCapture } from './fixtures/log.ts';
 
 // One app and database for most of the file; each test uses accounts of its own.
 const { app } = await testApp(t);
@@ -243,4 +244,44 @@ t.test('a password change keeps the new session and ends the others; a reset end
   const reset = (await send(app, 'POST', '/reset_password', { email: 'sara@example.com' })).json<{ reset_token: string }>().reset_token;
   await send(app, 'PUT', '/reset_password', { email: 'sara@example.com', reset_token: reset, new_password: 'n3w-pw-2' });
   t.equal(await profileStatus(fresh), 403, 'a reset ends every session');
+});
+
+t.test('each session expires on its own: an expired one is neither listed nor usable, and its id is a 404', async (t) => {
+  let now = Date.parse('2026-03-02T08:00:00Z');
+  const clock = () => new Date(now);
+  const timed = await buildApp({ db: await testDB(t), bcryptCost: 4, clock, security: { expiry: { sessionIdleTimeout: 600, sessionAbsoluteTimeout: 3600 } } });
+  t.teardown(() => timed.close());
+  await signUp(timed, 'tess@example.com', 'b4l0u');
+  const idle = await logIn(timed, 'tess@example.com', 'b4l0u');
+  const busy = await logIn(timed, 'tess@example.com', 'b4l0u');
+  const idleId = (await listSessions(idle, timed)).json<Listed[]>().find((session) => session.current)!.id;
+  for (let minute = 1; minute <= 10; minute++) {
+    now += 60_000;
+    t.equal((await listSessions(busy, timed)).statusCode, 200, `the busy session is used at minute ${minute}`);
+  }
+  const list = (await listSessions(busy, timed)).json<Listed[]>();
+  t.same(list.map((session) => session.current), [true], 'the session unused for 10 minutes (the idle limit) is not listed');
+  t.equal((await listSessions(idle, timed)).statusCode, 403, 'and its cookie opens nothing');
+  const ended = await timed.inject({ method: 'DELETE', url: `/sessions/${idleId}`, cookies: { session_id: busy } });
+  t.equal(ended.statusCode, 404, `an expired session is not live: its id is a 404, got ${ended.statusCode}`);
+});
+
+t.test('the audit log names an ended session by its public id, never by its token or digest', async (t) => {
+  const log = logCapture();
+  const audited = await buildApp({ db: await testDB(t), bcryptCost: 4, logger: { level: 'info', stream: log.stream } });
+  t.teardown(() => audited.close());
+  await signUp(audited, 'uma@example.com', 'b4l0u');
+  const laptop = await logIn(audited, 'uma@example.com', 'b4l0u');
+  const phone = await logIn(audited, 'uma@example.com', 'b4l0u');
+  const phoneId = (await listSessions(laptop, audited)).json<Listed[]>().find((session) => !session.current)!.id;
+  t.equal((await audited.inject({ method: 'DELETE', url: `/sessions/${phoneId}`, cookies: { session_id: laptop } })).statusCode, 204);
+  t.equal((await audited.inject({ method: 'DELETE', url: '/sessions/others', cookies: { session_id: laptop } })).statusCode, 200);
+  const ended = log.lines.filter((line) => line.audit === 'session.ended');
+  t.match(ended, [{ audit: 'session.ended', sessionId: phoneId, userId: 1, ip: '127.0.0.1' }], 'DELETE /sessions/:id 204 is logged as session.ended with the ended session\'s id (sessionId) and the user\'s id');
+  t.match(log.lines.filter((line) => line.audit === 'sessions.ended_others'), [{ audit: 'sessions.ended_others', userId: 1 }], 'DELETE /sessions/others 200 is logged as sessions.ended_others');
+  const text = JSON.stringify(log.lines);
+  for (const token of [laptop, phone]) {
+    t.notOk(text.includes(token), 'no token in the log');
+    t.notOk(text.includes(sha256(token)), 'no digest in the log');
+  }
 });
