@@ -62,7 +62,7 @@ export async function app(instance: FastifyInstance, options: AppOptions): Promi
   await instance.register(db, { db: options.db });
   // The password policy (task 30) follows the profile unless the settings say otherwise: NIST's rule in production.
   const passwordPolicy = security.passwordPolicy ?? (options.profile === 'production' ? 'nist' : 'basic');
-  await instance.register(auth, { bcryptCost: options.bcryptCost, bcryptMaxQueue: options.bcryptMaxQueue, expiry: security.expiry, clock: options.clock, passwordPolicy });
+  await instance.register(auth, { bcryptCost: options.bcryptCost, bcryptMaxQueue: options.bcryptMaxQueue, expiry: security.expiry, maxSessions: security.maxSessions, clock: options.clock, passwordPolicy });
   await instance.register(errors);
   await instance.register(requestId);
   // One Redis client (REDIS_URL) for the rate limits and /readyz; connected here, or the start fails.

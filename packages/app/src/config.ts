@@ -8,6 +8,7 @@ import {
   DEFAULT_CONFIRMATION_TOKEN_LIFETIME,
   DEFAULT_SESSION_ABSOLUTE_TIMEOUT,
   DEFAULT_SESSION_IDLE_TIMEOUT,
+  DEFAULT_MAX_SESSIONS,
   bcryptSlots,
   passwordPolicies,
   type PasswordPolicy,
@@ -201,6 +202,8 @@ export const settings = {
   sessionIdleTimeout: integer('SESSION_IDLE_TIMEOUT_SECONDS', DEFAULT_SESSION_IDLE_TIMEOUT, 1, ONE_YEAR, 'a session unused for this long ends (at most `SESSION_ABSOLUTE_TIMEOUT_SECONDS`)'),
   sessionAbsoluteTimeout: integer('SESSION_ABSOLUTE_TIMEOUT_SECONDS', DEFAULT_SESSION_ABSOLUTE_TIMEOUT, 1, ONE_YEAR, 'a session ends this long after the login, however busy'),
   resetTokenLifetime: integer('RESET_TOKEN_LIFETIME_SECONDS', DEFAULT_RESET_TOKEN_LIFETIME, 1, ONE_DAY, 'a reset token is refused this long after it was issued'),
+  // A session per device (task 32), in `Config.security.maxSessions`: the `Auth` option of that name.
+  sessionsPerUser: integer('SESSIONS_PER_USER', DEFAULT_MAX_SESSIONS, 1, 10_000, 'live sessions one user may hold at once (one per login); a new login ends the oldest beyond it'),
   confirmationTokenLifetime: integer('CONFIRMATION_TOKEN_LIFETIME_SECONDS', DEFAULT_CONFIRMATION_TOKEN_LIFETIME, 1, 7 * ONE_DAY, 'production sign-ups: the mailed confirmation token is refused this long after sign-up, and the unconfirmed account is deleted at the next sign-up'),
   // Reset by mail in the production profile (task 31), and the proxy in front of the service.
   smtpUrl: smtpServer('SMTP_URL', 'the mail server that delivers reset tokens in production; `smtps://` is TLS from the start, and a `smtp://` server off this machine must offer STARTTLS'),
@@ -420,6 +423,8 @@ export interface SecuritySettings {
   docs: boolean;
   /** How long sessions and reset tokens last. */
   expiry: Expiry;
+  /** How many live sessions one user may hold at once (`SESSIONS_PER_USER`, 20): a new login ends the oldest beyond it. */
+  maxSessions: number;
   /** The rule new passwords follow (`PASSWORD_POLICY`): `basic` in the course profile, `nist` in production. */
   passwordPolicy: PasswordPolicy;
   /**
@@ -457,6 +462,7 @@ type SecurityValues = Pick<
   | 'sessionIdleTimeout'
   | 'sessionAbsoluteTimeout'
   | 'resetTokenLifetime'
+  | 'sessionsPerUser'
   | 'confirmationTokenLifetime'
   | 'passwordPolicy'
   | 'allowedHosts'
@@ -482,6 +488,7 @@ function securityOf(values: SecurityValues, profile: Config['profile']): Securit
       resetTokenLifetime: values.resetTokenLifetime,
       confirmationTokenLifetime: values.confirmationTokenLifetime,
     },
+    maxSessions: values.sessionsPerUser,
     passwordPolicy: values.passwordPolicy ?? (profile === 'production' ? 'nist' : 'basic'),
     allowedHosts: values.allowedHosts ?? (profile === 'production' && values.publicOrigin !== undefined ? [new URL(values.publicOrigin).hostname] : undefined),
   };

@@ -4,7 +4,7 @@ import t from 'tap';
 import { ConfigError, databaseOptions, defaultDataDir, defaultRateLimits, describeDatabase, isLocalHost, loadConfig, settings } from '@hallpass/app';
 
 const defaultExpiry = { sessionIdleTimeout: 1800, sessionAbsoluteTimeout: 43_200, resetTokenLifetime: 900, confirmationTokenLifetime: 86_400 };
-const courseSecurity = { publicOrigin: undefined, redisUrl: undefined, rateLimits: defaultRateLimits, docs: true, expiry: defaultExpiry, passwordPolicy: 'basic', allowedHosts: undefined };
+const courseSecurity = { publicOrigin: undefined, redisUrl: undefined, rateLimits: defaultRateLimits, docs: true, expiry: defaultExpiry, maxSessions: 20, passwordPolicy: 'basic', allowedHosts: undefined };
 const securityDefaults = {
   publicOrigin: undefined,
   rateLimitLoginAccountAddress: 10,
@@ -17,6 +17,7 @@ const securityDefaults = {
   apiDocs: undefined,
   passwordPolicy: undefined,
   ...defaultExpiry,
+  sessionsPerUser: 20,
   smtpUrl: undefined,
   mailFrom: undefined,
   trustProxy: undefined,
@@ -231,6 +232,7 @@ t.test('security settings: the CSRF origin, Redis, the rate limits and /docs', a
     },
     docs: true,
     expiry: defaultExpiry,
+    maxSessions: 20,
     passwordPolicy: 'nist',
     allowedHosts: ['auth.example.com'],
   });

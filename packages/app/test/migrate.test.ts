@@ -24,18 +24,18 @@ t.test('up, status and down, one migration at a time', async (t) => {
   const env = await targetEnv(t);
   t.match(await run(['up'], env), { status: 0 }, 'up brings a new or migrated database to the latest schema');
   t.match(await run([], env), { status: 0, output: /already up to date/ }, 'up is the default, and a second one changes nothing');
-  t.match(await run(['status'], env), { status: 0, output: /^applied {2}0001_create_users\napplied {2}0002_security_track\napplied {2}0003_compatibility_emails\napplied {2}0005_sign_up_confirmation$/m });
+  t.match(await run(['status'], env), { status: 0, output: /^applied {2}0001_create_users\napplied {2}0002_security_track\napplied {2}0003_compatibility_emails\napplied {2}0004_sessions\napplied {2}0005_sign_up_confirmation$/m });
   // Each down reverts the latest migration only.
   t.match(await run(['down'], env), { status: 0, output: /reverted 0005_sign_up_confirmation/ });
-  t.match(await run(['status'], env), { status: 0, output: /^applied {2}0003_compatibility_emails\npending {2}0005_sign_up_confirmation$/m });
+  t.match(await run(['status'], env), { status: 0, output: /^applied {2}0004_sessions\npending {2}0005_sign_up_confirmation$/m });
   t.match(await run(['down'], env), { status: 0, output: /reverted 0003_compatibility_emails/ });
   t.match(await run(['status'], env), { status: 0, output: /^applied {2}0002_security_track\npending {2}0003_compatibility_emails$/m });
   t.match(await run(['down'], env), { status: 0, output: /reverted 0002_security_track/ });
   t.match(await run(['status'], env), { status: 0, output: /^applied {2}0001_create_users\npending {2}0002_security_track$/m });
   t.match(await run(['down'], env), { status: 0, output: /reverted 0001_create_users/ });
-  t.match(await run(['status'], env), { status: 0, output: /^pending {2}0001_create_users\npending {2}0002_security_track\npending {2}0003_compatibility_emails\npending {2}0005_sign_up_confirmation$/m });
+  t.match(await run(['status'], env), { status: 0, output: /^pending {2}0001_create_users\npending {2}0002_security_track\npending {2}0003_compatibility_emails\npending {2}0004_sessions\npending {2}0005_sign_up_confirmation$/m });
   t.match(await run(['down'], env), { status: 0, output: /nothing to revert/ });
-  t.match(await run(['up'], env), { status: 0, output: /^applied {2}0001_create_users\napplied {2}0002_security_track\napplied {2}0003_compatibility_emails\napplied {2}0005_sign_up_confirmation$/m });
+  t.match(await run(['up'], env), { status: 0, output: /^applied {2}0001_create_users\napplied {2}0002_security_track\napplied {2}0003_compatibility_emails\napplied {2}0004_sessions\napplied {2}0005_sign_up_confirmation$/m });
   t.match(await run(['status'], env), { status: 0, output: /^database: /m }, 'says which database, without its password');
 });
 

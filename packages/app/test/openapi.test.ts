@@ -10,8 +10,11 @@ t.test('/openapi.json describes every route of the contract, with both body enco
   const routes = Object.entries(document.paths).flatMap(([path, methods]) => Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`));
   t.same(routes.sort(), [
     'DELETE /sessions',
+    'DELETE /sessions/others',
+    'DELETE /sessions/{id}',
     'GET /',
     'GET /profile',
+    'GET /sessions',
     'POST /reset_password',
     'POST /sessions',
     'POST /users',
@@ -24,6 +27,7 @@ t.test('/openapi.json describes every route of the contract, with both body enco
   }
   t.ok(document.paths['/sessions']?.post?.responses['401'], 'error answers are described too');
   t.ok(document.paths['/profile']?.get?.responses['403']);
+  t.ok(document.paths['/sessions/{id}']?.delete?.responses['404'], 'DELETE /sessions/{id} describes its 404');
 });
 
 t.test('/docs is an interactive page served without the network', async (t) => {

@@ -91,14 +91,14 @@ async function browserTests(): Promise<void> {
 
     // Every field and button in reach of the Tab key, the skip link first.
     const reached: string[] = [];
-    for (let i = 0; i < 21; i += 1) {
+    for (let i = 0; i < 23; i += 1) {
       await page.keyboard.press('Tab');
       reached.push(await page.evaluate<string>('document.activeElement.id || document.activeElement.textContent.trim()'));
     }
     t.equal(reached[0], 'Skip to the transcript', 'the first Tab reaches the skip link');
     // The controls on show: the production-only confirmation form (task 33) is hidden in the course profile.
     const controls = await page.evaluate<string[]>("[...document.querySelectorAll('input, button')].filter((e) => e.checkVisibility()).map((e) => e.id || e.textContent.trim())");
-    t.equal(controls.length, 18);
+    t.equal(controls.length, 20);
     for (const control of controls) t.ok(reached.includes(control), `${control} is reached with Tab`);
     t.ok(reached.includes('log'), 'so is the transcript, which scrolls');
     t.ok(await page.getByText('answers with the token, as the original course does').isVisible(), 'and what the course profile means');
@@ -152,7 +152,7 @@ async function browserTests(): Promise<void> {
     await scriptCookies();
     await shot('profile');
 
-    await page.getByRole('button', { name: 'Log out' }).click();
+    await page.getByRole('button', { name: 'Log out', exact: true }).click();
     entry = await exchange(page, 5);
     t.equal(entry.status, 'redirect', 'log-out answers with a redirect');
     t.match(entry.text, 'status and Location withheld from the script');
@@ -211,6 +211,49 @@ async function browserTests(): Promise<void> {
     const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
     t.equal(overflow, 0, 'no horizontal scrolling at 200 % zoom');
     await shot('zoom-200');
+  });
+
+  t.test('two browsers of one user: each lists both sessions, and one ends the other\'s', async (t) => {
+    const email = 'grace@example.com';
+    t.equal((await app.inject({ method: 'POST', url: '/users', payload: { email, password: 'two-browsers' } })).statusCode, 200, 'sign-up');
+    const laptop = await open(browser, t);
+    const phone = await open(browser, t);
+    const shot = screenshots(laptop.page, 'sessions');
+    for (const { page } of [laptop, phone]) {
+      await page.goto(`${service}/try`);
+      const logIn = page.getByRole('form', { name: /Log in/ });
+      await logIn.getByLabel('Email').fill(email);
+      await logIn.getByLabel('Password').fill('two-browsers');
+      await logIn.getByRole('button', { name: 'Log in' }).click();
+      t.equal((await exchange(page, 1)).status, '200', 'log-in');
+    }
+
+    const { page } = laptop;
+    await page.getByRole('button', { name: 'List my sessions' }).click();
+    const listed = await exchange(page, 2);
+    t.equal(listed.status, '200', 'GET /sessions');
+    const sessions = page.locator('#sessions > li');
+    await sessions.nth(1).waitFor();
+    t.equal(await sessions.count(), 2, 'both sessions are listed');
+    t.equal(await page.locator('#sessions > li[data-current="true"]').count(), 1, 'one is marked as this browser\'s');
+    t.match(await page.locator('#sessions > li[data-current="true"]').innerText(), '(this browser)');
+    await shot('listed');
+
+    const other = page.locator('#sessions > li:not([data-current])');
+    await other.getByRole('button', { name: /^End/ }).click();
+    const ended = await exchange(page, 3);
+    t.equal(ended.status, '204', 'DELETE /sessions/:id');
+    t.match(ended.text, /DELETE \/sessions\/[0-9a-f-]{36}/, 'the transcript names the session by its public id');
+    t.equal((await exchange(page, 4)).status, '200', 'the list is asked for again');
+    await page.locator('#sessions > li').nth(0).waitFor();
+    t.equal(await page.locator('#sessions > li').count(), 1, 'one session is left: this browser\'s');
+    await shot('ended');
+
+    await phone.page.getByRole('button', { name: 'Show my profile' }).click();
+    t.equal((await exchange(phone.page, 2)).status, '403', 'the other browser is logged out');
+    await page.getByRole('button', { name: 'Show my profile' }).click();
+    t.equal((await exchange(page, 5)).status, '200', 'this one is not');
+    t.same(await page.evaluate('window.cspViolations'), [], 'no Content-Security-Policy violation');
   });
 
   t.test('changing the password keeps this browser logged in, with a new session cookie', async (t) => {

@@ -43,6 +43,8 @@ t.test('every form of the flow is on the page, each field with a label', async (
     'profile-form: GET /profile',
     'change-password: PUT /password',
     'logout: DELETE /sessions',
+    'sessions-form: GET /sessions',
+    'logout-others: DELETE /sessions/others',
     'reset-request: POST /reset_password',
     'reset: PUT /reset_password',
   ]);

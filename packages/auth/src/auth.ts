@@ -9,10 +9,11 @@ import {
   type User,
   type UserProps,
 } from '@hallpass/db';
-import { InvalidConfirmationTokenError, InvalidResetTokenError, UnknownEmailError, UserExistsError, WrongPasswordError } from './errors.ts';
+import { InvalidConfirmationTokenError, InvalidResetTokenError, UnknownEmailError, UnknownSessionError, UserExistsError, WrongPasswordError } from './errors.ts';
 import { DEFAULT_BCRYPT_COST, bcryptCostOf, checkBcryptCost, checkPasswordInput, hashPassword, typeName, verifyPassword } from './password.ts';
 import { BusyError } from './slots.ts';
 import { checkPasswordStrength, passwordPolicies, type PasswordPolicy } from './password-policy.ts';
+import { SessionStore, type Device, type SessionRow } from './sessions.ts';
 import { generateUuid, hashToken, isWellFormedToken } from './tokens.ts';
 
 export interface UpdatePasswordOptions {
@@ -49,12 +50,29 @@ export interface AuthOptions {
   clock?: () => Date;
   /** The rule new passwords follow: `basic` (any 1 to 72 bytes, the course's contract) when not given, or `nist` (the production profile's). */
   passwordPolicy?: PasswordPolicy;
+  /** How many live sessions a user may hold at once; a new one ends the oldest beyond it. 20 when not given. */
+  maxSessions?: number;
+}
+
+/** One of a user's live sessions, as `listSessions` and `currentSession` describe it: never its token or digest. */
+export interface SessionInfo {
+  /** The public id: it names the session in lists and URLs, and opens nothing. */
+  id: string;
+  userId: number;
+  /** Whether it is the session of the token the caller passed. */
+  current: boolean;
+  createdAt: Date;
+  lastSeenAt: Date;
+  /** The client that logged in: its `User-Agent` (cut short) and its address, when known. */
+  device: { userAgent: string | null; address: string | null };
 }
 
 /** The defaults of the expiry options, in seconds. */
 export const DEFAULT_SESSION_IDLE_TIMEOUT = 30 * 60;
 export const DEFAULT_SESSION_ABSOLUTE_TIMEOUT = 12 * 60 * 60;
 export const DEFAULT_RESET_TOKEN_LIFETIME = 15 * 60;
+/** How many live sessions a user may hold at once when `maxSessions` is not given. */
+export const DEFAULT_MAX_SESSIONS = 20;
 export const DEFAULT_CONFIRMATION_TOKEN_LIFETIME = 24 * 60 * 60;
 
 /** How long a session may live, in seconds. */
@@ -75,6 +93,9 @@ export class Auth {
   readonly #confirmationTokenLifetime: number;
   readonly #clock: () => Date;
   readonly #passwordPolicy: PasswordPolicy;
+  /** The `sessions` table (task 32): one row per login. */
+  readonly #sessions: SessionStore;
+  readonly #maxSessions: number;
   /** A hash of a random password at the configured cost, made on first need: unknown emails are checked against it. */
   #dummyHash: Promise<string> | undefined;
   /** By canonical email, the end of the line of sign-ups for it in this process (`#oneAtATime`). */
@@ -100,6 +121,8 @@ export class Auth {
       throw new InvalidArgumentError(`passwordPolicy must be one of ${passwordPolicies.join(', ')}, got ${String(passwordPolicy)}`);
     }
     this.#passwordPolicy = passwordPolicy;
+    this.#sessions = new SessionStore(() => db.knex);
+    this.#maxSessions = checkCount('maxSessions', options?.maxSessions ?? DEFAULT_MAX_SESSIONS);
   }
 
   /** Saves a new user with a bcrypt hash of `password`; `UserExistsError` when the email is taken. */
@@ -176,8 +199,12 @@ export class Auth {
     // #endregion
   }
 
-  /** Gives the user with `email` a new session id and returns it; `null` for an unknown email. */
-  async createSession(email: string): Promise<string | null> {
+  /**
+   * Gives the user with `email` a new session id and returns it; `null` for an
+   * unknown email. The user's other sessions go on (from task 32), but for the
+   * oldest beyond `maxSessions`; `device` describes the client that logged in.
+   */
+  async createSession(email: string, device: Device = {}): Promise<string | null> {
     // #region task-10
     checkText('email', email);
     const user = await this.#findUser({ email });
@@ -186,7 +213,15 @@ export class Auth {
     // #region task-22
     // #region task-23
     const now = this.#clock();
-    await this.#db.updateUser(user.id, { sessionId: hashToken(sessionId), sessionCreatedAt: now, sessionSeenAt: now });
+    // #region task-32
+    // One row per login: the user's other sessions go on. Their expired ones are deleted now, and the oldest
+    // beyond the cap, so a user's rows stay few however often they log in.
+    await this.#deleteExpiredSessions(user.id, now);
+    await this.#sessions.add(user.id, hashToken(sessionId), now, device);
+    await this.#sessions.keepNewest(user.id, this.#maxSessions);
+    // #stub
+    // await this.#db.updateUser(user.id, { sessionId: hashToken(sessionId), sessionCreatedAt: now, sessionSeenAt: now });
+    // #endregion
     // #stub
     // await this.#db.updateUser(user.id, { sessionId: hashToken(sessionId) });
     // #endregion
@@ -208,18 +243,23 @@ export class Auth {
     // Not a token we issue: no query at all. Otherwise look up its digest, as stored.
     if (!isWellFormedToken(sessionId)) return null;
     // #region task-23
-    const user = await this.#findUser({ sessionId: hashToken(sessionId) });
-    if (user === null) return null;
-    const now = this.#clock();
-    if (isSessionExpired(user, now, this.#sessionLimits)) return null;
-    // Each use restarts the idle limit. The write is skipped while the recorded use is
-    // recent (a thirtieth of the idle limit, a minute at most), so a busy session costs
-    // one read per request, not a read and a write; it may end that much early.
-    const precision = Math.min(60_000, (this.#sessionLimits.idle * 1000) / 30);
-    if (now.getTime() - Number(user.sessionSeenAt) >= precision) {
-      await this.#db.updateUser(user.id, { sessionSeenAt: now });
-    }
-    return user;
+    // #region task-32
+    const session = await this.#liveSession(sessionId);
+    return session === null ? null : this.#findUser({ id: session.userId });
+    // #stub
+    // const user = await this.#findUser({ sessionId: hashToken(sessionId) });
+    // if (user === null) return null;
+    // const now = this.#clock();
+    // if (isSessionExpired(user, now, this.#sessionLimits)) return null;
+    // // Each use restarts the idle limit. The write is skipped while the recorded use is
+    // // recent (a thirtieth of the idle limit, a minute at most), so a busy session costs
+    // // one read per request, not a read and a write; it may end that much early.
+    // const precision = Math.min(60_000, (this.#sessionLimits.idle * 1000) / 30);
+    // if (now.getTime() - Number(user.sessionSeenAt) >= precision) {
+    //   await this.#db.updateUser(user.id, { sessionSeenAt: now });
+    // }
+    // return user;
+    // #endregion
     // #stub
     // return this.#findUser({ sessionId: hashToken(sessionId) });
     // #endregion
@@ -231,12 +271,77 @@ export class Auth {
     // #endregion
   }
 
-  /** Ends the session of user `userId`: its old session id no longer finds anyone. */
-  async destroySession(userId: number): Promise<void> {
+  /**
+   * Ends the session of user `userId`: its old session id no longer finds anyone.
+   * From task 32, a user may hold several: with `sessionId` (the token), only that
+   * one ends, and only if it is that user's; without it, every one of them.
+   */
+  async destroySession(userId: number, sessionId?: string | null): Promise<void> {
     // #region task-13
-    await this.#db.updateUser(userId, { sessionId: null });
+    // #region task-32
+    checkUserId(userId);
+    // An unknown user is an error, as it was when the session lived in the user's row.
+    await this.#db.findUserBy({ id: userId });
+    if (sessionId === undefined || sessionId === null) await this.#sessions.deleteAllOf(userId);
+    else if (isWellFormedToken(sessionId)) await this.#sessions.deleteByDigest(userId, hashToken(sessionId));
+    // #stub
+    // await this.#db.updateUser(userId, { sessionId: null });
+    // #endregion
     // #stub
     // throw new TaskNotDoneError(13, 'write `Auth.destroySession`: set the user\'s session id to null');
+    // #endregion
+  }
+
+  /** The live session that the token `sessionId` opens, described as `listSessions` does (`current` is true), or `null`. */
+  async currentSession(sessionId?: string | null): Promise<SessionInfo | null> {
+    // #region task-32
+    if (!isWellFormedToken(sessionId)) return null;
+    const session = await this.#liveSession(sessionId);
+    return session === null ? null : describeSession(session, session.id);
+    // #stub
+    // throw new TaskNotDoneError(32, 'write `Auth.currentSession`: the live session of this token, or null');
+    // #endregion
+  }
+
+  /** The live sessions of user `userId`, newest first; the one of the token `currentSessionId` is marked `current`. */
+  async listSessions(userId: number, currentSessionId?: string | null): Promise<SessionInfo[]> {
+    // #region task-32
+    checkUserId(userId);
+    const now = this.#clock();
+    await this.#deleteExpiredSessions(userId, now);
+    const current = isWellFormedToken(currentSessionId) ? await this.#sessions.findByDigest(hashToken(currentSessionId)) : null;
+    return (await this.#sessions.listOf(userId)).map((session) => describeSession(session, current?.id));
+    // #stub
+    // throw new TaskNotDoneError(32, 'write `Auth.listSessions`: the user\'s live sessions, newest first');
+    // #endregion
+  }
+
+  /**
+   * Ends session `id` (its public id, in any letter case) of user `userId`.
+   * `UnknownSessionError` when it is not one of that user's live sessions:
+   * another user's session is refused exactly like one that never existed.
+   */
+  async endSession(userId: number, id: string): Promise<void> {
+    // #region task-32
+    checkUserId(userId);
+    checkText('id', id);
+    // A public id is a UUID; anything else names no session, and must not reach the uuid column.
+    if (!isSessionPublicId(id)) throw new UnknownSessionError();
+    await this.#deleteExpiredSessions(userId, this.#clock());
+    if (!(await this.#sessions.deleteOne(userId, id.toLowerCase()))) throw new UnknownSessionError();
+    // #stub
+    // throw new TaskNotDoneError(32, 'write `Auth.endSession`: delete that session of the user, or throw `UnknownSessionError`');
+    // #endregion
+  }
+
+  /** Ends every session of user `userId` but the one of the token `currentSessionId` ("log out everywhere else"); how many ended. */
+  async endOtherSessions(userId: number, currentSessionId: string): Promise<number> {
+    // #region task-32
+    checkUserId(userId);
+    checkText('currentSessionId', currentSessionId);
+    return this.#sessions.deleteAllOf(userId, hashToken(currentSessionId));
+    // #stub
+    // throw new TaskNotDoneError(32, 'write `Auth.endOtherSessions`: delete every session of the user but the current one');
     // #endregion
   }
 
@@ -357,6 +462,12 @@ export class Auth {
     const issuedAfter = new Date(this.#clock().getTime() - this.#resetTokenLifetime * 1000);
     const userId = await this.#db.consumeResetToken(hashToken(resetToken), hashedPassword, { issuedAfter, email });
     if (userId === null) throw new InvalidResetTokenError();
+    // #region task-32
+    // The sessions live in their own table now: every one of them ends, as the user's row's did.
+    await this.#sessions.deleteAllOf(userId);
+    // #stub
+    // // consumeResetToken cleared the session in the user's row.
+    // #endregion
     // #stub
     // const digest = hashToken(resetToken);
     // const user = await this.#findUser(email === undefined ? { resetToken: digest } : { resetToken: digest, email });
@@ -413,10 +524,45 @@ export class Auth {
       resetCreatedAt: null,
     });
     if (!changed) throw new WrongPasswordError();
+    // #region task-32
+    await this.#sessions.deleteAllOf(user.id);
+    // #stub
+    // // The write above cleared the session in the user's row.
+    // #endregion
     // #stub
     // throw new TaskNotDoneError(30, 'write `Auth.changePassword`: check the current password, apply the password policy, store the new hash and end the user\'s sessions');
     // #endregion
   }
+
+  // #region task-32
+  /**
+   * The live session stored under the digest of `token`, or `null`. An expired
+   * one is deleted as it is presented; a use restarts the idle limit.
+   */
+  async #liveSession(token: string): Promise<SessionRow | null> {
+    const session = await this.#sessions.findByDigest(hashToken(token));
+    if (session === null) return null;
+    const now = this.#clock();
+    if (isSessionExpired({ sessionCreatedAt: session.createdAt, sessionSeenAt: session.seenAt }, now, this.#sessionLimits)) {
+      await this.#sessions.deleteOne(session.userId, session.id);
+      return null;
+    }
+    // As in task 23: the write is skipped while the recorded use is recent (a thirtieth of the idle limit, a minute at most).
+    const precision = Math.min(60_000, (this.#sessionLimits.idle * 1000) / 30);
+    if (now.getTime() - session.seenAt.getTime() >= precision) {
+      await this.#sessions.touch(session.id, now);
+      session.seenAt = now;
+    }
+    return session;
+  }
+
+  /** Deletes the sessions of `userId` that are past their idle or absolute limit at `now`. */
+  async #deleteExpiredSessions(userId: number, now: Date): Promise<void> {
+    const { idle, absolute } = this.#sessionLimits;
+    await this.#sessions.deleteExpired(userId, new Date(now.getTime() - absolute * 1000), new Date(now.getTime() - idle * 1000));
+  }
+  // #stub
+  // #endregion
 
   /** A password about to be stored meets the configured policy: with `nist`, `checkPasswordStrength`'s rule; with `basic`, bcrypt's limit alone. */
   #checkNewPassword(password: string, email?: string): void {
@@ -475,6 +621,35 @@ export function isResetTokenExpired(user: Pick<User, 'resetCreatedAt'>, now: Dat
   // #stub
   // throw new TaskNotDoneError(23, 'write `isResetTokenExpired`: true once the token is older than its lifetime');
   // #endregion
+}
+
+/** A session's public id: a UUID in any letter case (the column compares them as UUIDs). */
+const publicId = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Whether `value` has the shape of a session's public id; anything else is no session's. */
+export function isSessionPublicId(value: unknown): value is string {
+  return typeof value === 'string' && publicId.test(value);
+}
+
+/** A session as callers see it: its public id, times and device, never its digest. */
+function describeSession(session: SessionRow, currentId: string | undefined): SessionInfo {
+  const { id, userId, createdAt, seenAt, userAgent, address } = session;
+  return { id, userId, current: id === currentId, createdAt, lastSeenAt: seenAt, device: { userAgent, address } };
+}
+
+/** A user id: a positive whole number (the message is task 03's). */
+function checkUserId(id: unknown): asserts id is number {
+  if (!Number.isSafeInteger(id) || (id as number) < 1) {
+    throw new InvalidArgumentError(`id must be a positive integer, got ${JSON.stringify(id) ?? String(id)}`);
+  }
+}
+
+/** A count option: a whole number, at least 1. */
+function checkCount(name: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
+    throw new InvalidArgumentError(`${name} must be a whole number, at least 1, got ${String(value)}`);
+  }
+  return value;
 }
 
 /** An expiry option: a whole number of seconds, at least 1. */

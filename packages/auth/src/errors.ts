@@ -60,3 +60,14 @@ export class WrongPasswordError extends HallpassError {
     super('ERR_WRONG_PASSWORD', 'the current password is wrong');
   }
 }
+
+/**
+ * `endSession` was given a session id that is not one of the user's live
+ * sessions: unknown, ended, or another user's. All three read the same, so the
+ * answer never tells that another user's session exists.
+ */
+export class UnknownSessionError extends HallpassError {
+  constructor() {
+    super('ERR_UNKNOWN_SESSION', 'no live session of yours has this id');
+  }
+}

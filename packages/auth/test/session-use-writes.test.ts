@@ -19,12 +19,11 @@ t.test('uses close together write the last use once', async (t) => {
   const auth = new Auth(db, { bcryptCost: 4, clock: time.clock });
   const bob = await auth.registerUser('bob@example.com', 'MyPwdOfBob');
   const sessionId = await auth.createSession('bob@example.com');
+  // Every write of a use is an UPDATE of the session's row.
   const writes: unknown[] = [];
-  const updateUser = db.updateUser.bind(db);
-  db.updateUser = async (id, changes) => {
-    writes.push(changes);
-    return updateUser(id, changes);
-  };
+  db.knex.on('query', (query: { method?: string; bindings?: unknown[] }) => {
+    if (query.method === 'update') writes.push(query.bindings?.[0]);
+  });
   for (let i = 0; i < 5; i++) {
     time.advance(10 * SECOND);
     t.equal((await auth.getUserFromSessionId(sessionId))?.id, bob.id, `use at ${(i + 1) * 10} s`);
@@ -32,7 +31,7 @@ t.test('uses close together write the last use once', async (t) => {
   t.same(writes, [], 'five uses within 50 s of the session starting: no write');
   time.advance(10 * SECOND);
   await auth.getUserFromSessionId(sessionId);
-  t.same(writes, [{ sessionSeenAt: new Date(Date.parse('2026-03-02T08:01:00Z')) }], 'the use a minute in is recorded');
+  t.same(writes, [new Date(Date.parse('2026-03-02T08:01:00Z'))], 'the use a minute in is recorded');
   time.advance(30 * SECOND);
   await auth.getUserFromSessionId(sessionId);
   t.equal(writes.length, 1, 'and the next within a minute of it is not');

@@ -339,7 +339,19 @@ export const tasks: readonly Task[] = [
     ],
     points: 5,
   },
-  // Task 32 (a session per device) is built on its own branch: the ids skip it until the two meet.
+  // A session per device: the security track's sessions table (issue 23).
+  {
+    id: 32, slug: 'sessions-per-device', title: 'A session per device: list your sessions and end one', package: 'app', original: 'none: `create_session()` overwrites the user\'s one `session_id`',
+    minutes: 60,
+    objectives: [
+      'Keep one row per login in a table of its own, so a second login does not end the first',
+      'Move live data into a new table in a migration, so nobody is logged out by the upgrade',
+      'Let a user list and end their own sessions, and refuse another user\'s exactly like an unknown one',
+      'Bound what a user can store: a cap on live sessions, expired rows deleted',
+    ],
+    points: 5,
+  },
+  // Sign-up that reveals nothing: production sign-ups confirmed by mail (issue 23).
   {
     id: 33, slug: 'sign-up-reveals-nothing', title: 'Sign-up that reveals nothing: one answer, and confirmation by mail', package: 'app', original: 'none: `register_user()` raises for a taken email, and the view answers 400',
     minutes: 50,

@@ -14,6 +14,8 @@ export type AuditEvent =
   | 'reset.failed'
   | 'password.changed'
   | 'password.change_failed'
+  | 'session.ended'
+  | 'sessions.ended_others'
   | 'csrf.refused'
   | 'rate_limited';
 
@@ -21,6 +23,8 @@ export type AuditEvent =
 export interface AuditFields {
   userId?: number | null;
   limit?: string;
+  /** A session's public id (task 32), never its token or digest. */
+  sessionId?: string;
 }
 
 /**
@@ -30,8 +34,11 @@ export interface AuditFields {
  */
 export function audit(request: FastifyRequest, event: AuditEvent, fields: AuditFields = {}): void {
   // #region task-29
-  const { userId = null, limit } = fields;
-  request.log.info({ audit: event, userId, ip: request.ip, ...(limit === undefined ? {} : { limit }) }, `audit: ${event}`);
+  const { userId = null, limit, sessionId } = fields;
+  request.log.info(
+    { audit: event, userId, ip: request.ip, ...(limit === undefined ? {} : { limit }), ...(sessionId === undefined ? {} : { sessionId }) },
+    `audit: ${event}`,
+  );
   // #stub
   // // Nothing is recorded: after an attack, nobody can tell what happened.
   // #endregion
@@ -52,6 +59,10 @@ const eventOf: Readonly<Record<string, AuditEvent>> = {
   'PUT /password 200': 'password.changed',
   'PUT /password 401': 'password.change_failed',
   // #endregion
+  // #region task-32
+  'DELETE /sessions/:id 204': 'session.ended',
+  'DELETE /sessions/others 200': 'sessions.ended_others',
+  // #endregion
 };
 
 /** Routes that end the client's session: whose it was is noted before the route runs. */
@@ -60,10 +71,16 @@ const sessionRoutes = new Set([
   // #region task-30
   'PUT /password',
   // #endregion
+  // #region task-32
+  'DELETE /sessions/:id',
+  'DELETE /sessions/others',
+  // #endregion
 ]);
 
 /** Whose session a route of `sessionRoutes` ended, noted before the route ends it. */
 const sessionUsers = new WeakMap<FastifyRequest, number | null>();
+/** The public id of the session a route of `sessionRoutes` came with (task 32). */
+const sessionIds = new WeakMap<FastifyRequest, string>();
 
 /** The id of the account `email` names, or `null`: a log line is not worth a failed request. */
 async function userIdByEmail(app: FastifyInstance, email: unknown): Promise<number | null> {
@@ -82,8 +99,14 @@ export default fp(
     // A logout (or another route of sessionRoutes) ends the session: find whose it was before the route runs.
     app.addHook('preHandler', async (request) => {
       if (!sessionRoutes.has(`${request.method} ${request.routeOptions.url}`)) return;
-      const user = await app.auth.getUserFromSessionId(sessionIdOf(request));
-      sessionUsers.set(request, user?.id ?? null);
+      // #region task-32
+      const session = await app.auth.currentSession(sessionIdOf(request));
+      sessionUsers.set(request, session?.userId ?? null);
+      if (session !== null) sessionIds.set(request, session.id);
+      // #stub
+      // const user = await app.auth.getUserFromSessionId(sessionIdOf(request));
+      // sessionUsers.set(request, user?.id ?? null);
+      // #endregion
     });
     // onSend, not onResponse: the line is written before the client has its answer, so the log is in the order things happened.
     app.addHook('onSend', async (request, reply) => {
@@ -92,7 +115,13 @@ export default fp(
       const userId = sessionUsers.has(request)
         ? sessionUsers.get(request)
         : await userIdByEmail(app, (request.body as { email?: unknown } | undefined)?.email);
-      audit(request, event, { userId });
+      // #region task-32
+      // The session a route ended is named by its public id: the one in the URL, or the caller's own.
+      const sessionId = (request.params as { id?: string } | undefined)?.id?.toLowerCase() ?? sessionIds.get(request);
+      audit(request, event, { userId, ...(sessionId === undefined ? {} : { sessionId }) });
+      // #stub
+      // audit(request, event, { userId });
+      // #endregion
     });
     // #stub
     // // No hooks: nothing is recorded.

@@ -49,6 +49,10 @@ const statusByCode: Readonly<Record<string, Mapping>> = {
   // Wrong credentials, as at login: 401 (and the failed-login limit counts it).
   ERR_WRONG_PASSWORD: { status: 401 },
   // #endregion
+  // #region task-32
+  // Unknown, ended, or another user's: the same 404, so nobody learns that another user's session exists.
+  ERR_UNKNOWN_SESSION: { status: 404 },
+  // #endregion
   // #region task-33
   ERR_INVALID_CONFIRMATION_TOKEN: { status: 403, message: 'invalid confirmation token: unknown, already used, or expired' },
   // #endregion

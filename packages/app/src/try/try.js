@@ -21,6 +21,8 @@ const log = document.getElementById('log');
 const empty = document.getElementById('transcript-empty');
 const cookies = document.getElementById('cookies');
 const tokenNote = document.getElementById('reset-token-note');
+const sessionsForm = document.getElementById('sessions-form');
+const sessionsList = document.getElementById('sessions');
 let count = 0;
 
 // A cookie without HttpOnly, which the script can read: the session cookie, next to it, stays invisible.
@@ -42,10 +44,13 @@ document.getElementById('clear').addEventListener('click', () => {
 });
 
 /** Sends one form as the course's clients do (form-encoded), then records the exchange. */
-async function send(form) {
-  const method = form.dataset.method;
-  const path = form.dataset.path;
+function send(form) {
   const fields = [...new FormData(form)].map(([name, value]) => [name, String(value)]);
+  return exchange(form, form.dataset.method, form.dataset.path, fields, form.querySelector('button'));
+}
+
+/** Sends one request with `fields` (form-encoded), records it, and lets `afterAnswer` act for `form`. */
+async function exchange(form, method, path, fields, button) {
   const body = fields.length > 0 ? new URLSearchParams(fields) : undefined;
   const shownBody = body === undefined ? '' : new URLSearchParams(fields.map(([name, value]) => [name, secretFields.has(name) ? MASK : value])).toString();
 
@@ -54,7 +59,6 @@ async function send(form) {
   request.push('Cookie: added by the browser when it holds one; the script cannot see it');
   if (body !== undefined) request.push('', shownBody);
 
-  const button = form.querySelector('button');
   button.disabled = true;
   try {
     // A redirect is not followed: following the 302 of DELETE /sessions would send DELETE to /.
@@ -143,6 +147,8 @@ function afterAnswer(form, fields, response, text) {
   if (email !== undefined && email !== '') {
     for (const input of document.querySelectorAll('input[name="email"]')) if (input.value === '') input.value = email;
   }
+  if (form.id === 'sessions-form') showSessions(response.status === 200 ? parse(text) : []);
+  if (form.id === 'logout-others' || (form.id === 'sessions-form' && response.status === 204)) void send(sessionsForm);
   if (form.id !== 'reset-request' || response.status !== 200) return;
   const token = parse(text)?.reset_token;
   if (typeof token === 'string') {
@@ -173,6 +179,31 @@ function fillFromMailLink() {
     document.getElementById('confirm-token-note').textContent = 'Filled in from the link in the sign-up mail: send it to confirm the email.';
   } else return;
   history.replaceState(null, '', location.pathname + location.search);
+}
+
+/** The list of `GET /sessions`, each with a button that ends it; this browser's session is marked. */
+function showSessions(list) {
+  const items = (Array.isArray(list) ? list : []).map((session) => {
+    const item = document.createElement('li');
+    item.dataset.sessionId = session.id;
+    if (session.current) item.dataset.current = 'true';
+    const device = `${session.device.userAgent ?? 'an unknown browser'} from ${session.device.address ?? 'an unknown address'}`;
+    item.textContent = `${device}, logged in ${new Date(session.createdAt).toLocaleString()}, last seen ${new Date(session.lastSeenAt).toLocaleString()} `;
+    if (session.current) {
+      const mark = document.createElement('strong');
+      mark.textContent = '(this browser) ';
+      item.append(mark);
+    }
+    const end = document.createElement('button');
+    end.type = 'button';
+    end.textContent = 'End';
+    end.setAttribute('aria-label', session.current ? 'End this browser\'s session' : `End the session of ${device}`);
+    // The same form's afterAnswer lists the sessions again once one has ended (204).
+    end.addEventListener('click', () => void exchange(sessionsForm, 'DELETE', `/sessions/${session.id}`, [], end));
+    item.append(end);
+    return item;
+  });
+  sessionsList.replaceChildren(...items);
 }
 
 function showCookies() {
