@@ -28,6 +28,8 @@ t.test('up, status and down, one migration at a time', async (t) => {
   // Each down reverts the latest migration only.
   t.match(await run(['down'], env), { status: 0, output: /reverted 0005_sign_up_confirmation/ });
   t.match(await run(['status'], env), { status: 0, output: /^applied {2}0004_sessions\npending {2}0005_sign_up_confirmation$/m });
+  t.match(await run(['down'], env), { status: 0, output: /reverted 0004_sessions/ });
+  t.match(await run(['status'], env), { status: 0, output: /^applied {2}0003_compatibility_emails\npending {2}0004_sessions$/m });
   t.match(await run(['down'], env), { status: 0, output: /reverted 0003_compatibility_emails/ });
   t.match(await run(['status'], env), { status: 0, output: /^applied {2}0002_security_track\npending {2}0003_compatibility_emails$/m });
   t.match(await run(['down'], env), { status: 0, output: /reverted 0002_security_track/ });
