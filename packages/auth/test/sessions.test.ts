@@ -202,6 +202,7 @@ t.test('an unknown or bad user id in destroySession is refused as before', async
 t.test('a session of the old schema (users.session_id) keeps working after migration 0004', async (t) => {
   const db = await testDB(t);
   const time = fakeClock(Date.now());
+  t.equal(await migrateDownOne(db.knex), '0005_sign_up_confirmation', 'the later migration (task 33) first');
   t.equal(await migrateDownOne(db.knex), '0004_sessions', 'on the 0003 schema');
   const token = '5f0d7f0e-2c4b-4b8e-9a1d-6e3c2b1a0f9d';
   // What tasks 10, 22 and 23 stored at login: the digest, and the session's times.
