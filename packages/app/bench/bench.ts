@@ -204,14 +204,17 @@ async function createDatabase(adminUrl: string): Promise<{ url: string; drop(): 
   };
 }
 
-/** Whether the service stores each session id's SHA-256 digest rather than the id: the baseline must do the same work. */
-async function storesDigests(client: pg.Client, sessionId: string): Promise<boolean> {
-  const { rows } = await client.query<{ session_id: string }>('select session_id from users where email = $1', [profileUser.email]);
-  return rows[0]?.session_id === createHash('sha256').update(sessionId, 'utf8').digest('hex');
+/** SHA-256 of a session token, hex: what the `sessions` table stores (task 22's digests, task 32's table). */
+function tokenDigest(token: string): string {
+  return createHash('sha256').update(token, 'utf8').digest('hex');
 }
 
-/** Migrates the database (through the service's own start), signs the two bench users up and adds the other users. */
-async function prepare(databaseUrl: string, options: BenchOptions): Promise<{ cookie: string; digest: boolean }> {
+/**
+ * Migrates the database (through the service's own start), signs the two bench
+ * users up and adds the other users, each with a session in `sessions`, so a
+ * look-up that scans a table shows.
+ */
+async function prepare(databaseUrl: string, options: BenchOptions): Promise<{ cookie: string }> {
   const service = await startService({ DATABASE_URL: databaseUrl }, options);
   let sessionId: string | undefined;
   try {
@@ -226,16 +229,22 @@ async function prepare(databaseUrl: string, options: BenchOptions): Promise<{ co
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    const digest = await storesDigests(client, decodeURIComponent(sessionId));
-    // Other users, each with a session, so a look-up that scans the table shows.
+    // The baseline looks the session up as the service stores it: check that it is stored so.
+    const { rowCount } = await client.query('select 1 from sessions where token_digest = $1', [tokenDigest(decodeURIComponent(sessionId))]);
+    if (rowCount !== 1) throw new Error('the login\'s session is not in `sessions` under its SHA-256 digest: bench/baseline.mjs would not find it');
     await client.query(
-      `insert into users (email, hashed_password, session_id)
-       select 'user-' || g || '@bench.example', '$2b$12$' || md5(g::text), md5('session' || g)
-       from generate_series(1, $1::int) g`,
+      `with added as (
+         insert into users (email, hashed_password, canonical_email)
+         select 'user-' || g || '@bench.example', '$2b$12$' || md5(g::text), 'user-' || g || '@bench.example'
+         from generate_series(1, $1::int) g
+         returning id)
+       insert into sessions (user_id, token_digest, created_at, seen_at)
+       select id, encode(sha256(('session' || id)::bytea), 'hex'), now(), now() from added`,
       [options.users],
     );
     await client.query('analyze users');
-    return { cookie: `session_id=${sessionId}`, digest };
+    await client.query('analyze sessions');
+    return { cookie: `session_id=${sessionId}` };
   } finally {
     await client.end();
   }
@@ -287,7 +296,14 @@ async function pgliteReadiness(options: BenchOptions): Promise<{ pgliteNew: Read
   }
 }
 
-async function oneRun(databaseUrl: string, cookie: string, digest: boolean, options: BenchOptions, log: (line: string) => void): Promise<RunResult> {
+/** Stops the bench when `server` does not answer `GET /profile` with the session `cookie` with a 200. */
+async function expectProfile(server: Server, cookie: string): Promise<void> {
+  const response = await fetch(new URL('/profile', server.url), { headers: { cookie } });
+  await response.arrayBuffer();
+  if (response.status !== 200) throw new Error(`GET /profile on ${server.url} answered ${response.status}, not 200, with the bench's session`);
+}
+
+async function oneRun(databaseUrl: string, cookie: string, options: BenchOptions, log: (line: string) => void): Promise<RunResult> {
   const cores = availableParallelism();
   const seconds = options.duration;
   let service: Server | undefined;
@@ -297,13 +313,15 @@ async function oneRun(databaseUrl: string, cookie: string, digest: boolean, opti
     service = await startService({ DATABASE_URL: databaseUrl }, options);
     const readiness = service.readiness;
     log(`service ready in ${service.readiness.wallMs.toFixed(0)} ms (${service.readiness.cpuMs.toFixed(0)} ms CPU)`);
-    baseline = await startServer([baselineScript], plainEnv({ DATABASE_URL: databaseUrl, SESSION_DIGEST: digest ? 'sha256' : '' }));
+    baseline = await startServer([baselineScript], plainEnv({ DATABASE_URL: databaseUrl }));
     routeAlone = await startServer(
       ['--conditions=hallpass-dist', routeAloneScript],
       plainEnv({ DATABASE_URL: databaseUrl, BCRYPT_COST: String(options.bcryptCost) }),
     );
 
     const profile = { path: '/profile', cookie, connections: options.connections, seconds };
+    // A measurement of refusals would be a measurement of something else: each must know the session first.
+    for (const server of [baseline, service, routeAlone]) await expectProfile(server, cookie);
     // Warm them up (JIT, pools), then measure the baseline on both sides of the others.
     for (const server of [baseline, service, routeAlone]) await measure(server, { ...profile, seconds: 1 });
     const baselineBefore = await measure(baseline, profile);
@@ -403,11 +421,10 @@ async function main(): Promise<void> {
   const database = await createDatabase(options.databaseUrl);
   const runs: RunResult[] = [];
   try {
-    const { cookie, digest } = await prepare(database.url, options);
-    console.log(`sessions are stored ${digest ? 'as SHA-256 digests' : 'as given'}; the baseline does the same`);
+    const { cookie } = await prepare(database.url, options);
     for (let run = 1; run <= options.runs; run++) {
       console.log(`run ${run} of ${options.runs}`);
-      runs.push(await oneRun(database.url, cookie, digest, options, log));
+      runs.push(await oneRun(database.url, cookie, options, log));
     }
   } finally {
     await database.drop();

@@ -6,6 +6,7 @@ import {
   NoResultFoundError,
   TaskNotDoneError,
   type DB,
+  type SessionWithUser,
   type User,
   type UserProps,
 } from '@hallpass/db';
@@ -244,8 +245,7 @@ export class Auth {
     if (!isWellFormedToken(sessionId)) return null;
     // #region task-23
     // #region task-32
-    const session = await this.#liveSession(sessionId);
-    return session === null ? null : this.#findUser({ id: session.userId });
+    return (await this.#liveSession(sessionId))?.user ?? null;
     // #stub
     // const user = await this.#findUser({ sessionId: hashToken(sessionId) });
     // if (user === null) return null;
@@ -296,8 +296,8 @@ export class Auth {
   async currentSession(sessionId?: string | null): Promise<SessionInfo | null> {
     // #region task-32
     if (!isWellFormedToken(sessionId)) return null;
-    const session = await this.#liveSession(sessionId);
-    return session === null ? null : describeSession(session, session.id);
+    const live = await this.#liveSession(sessionId);
+    return live === null ? null : describeSession(live.session, live.session.id);
     // #stub
     // throw new TaskNotDoneError(32, 'write `Auth.currentSession`: the live session of this token, or null');
     // #endregion
@@ -536,12 +536,14 @@ export class Auth {
 
   // #region task-32
   /**
-   * The live session stored under the digest of `token`, or `null`. An expired
-   * one is deleted as it is presented; a use restarts the idle limit.
+   * The live session stored under the digest of `token` and its user, or `null`:
+   * one query (the given `findSessionByDigest`). An expired session is deleted as
+   * it is presented; a use restarts the idle limit.
    */
-  async #liveSession(token: string): Promise<SessionRow | null> {
-    const session = await this.#sessions.findByDigest(hashToken(token));
-    if (session === null) return null;
+  async #liveSession(token: string): Promise<SessionWithUser | null> {
+    const found = await this.#db.findSessionByDigest(hashToken(token));
+    if (found === null) return null;
+    const { session } = found;
     const now = this.#clock();
     if (isSessionExpired({ sessionCreatedAt: session.createdAt, sessionSeenAt: session.seenAt }, now, this.#sessionLimits)) {
       await this.#sessions.deleteOne(session.userId, session.id);
@@ -553,7 +555,7 @@ export class Auth {
       await this.#sessions.touch(session.id, now);
       session.seenAt = now;
     }
-    return session;
+    return found;
   }
 
   /** Deletes the sessions of `userId` that are past their idle or absolute limit at `now`. */

@@ -1,4 +1,5 @@
 /** A session per device (task 32) at the library's level: many sessions per user, each listed, ended and expired on its own. */
+import { randomUUID } from 'node:crypto';
 import t from 'tap';
 import { Auth, DEFAULT_MAX_SESSIONS, UnknownSessionError, hashToken, type DB } from '@hallpass/auth';
 import { migrateDownOne, migrateToLatest } from '@hallpass/db';
@@ -44,6 +45,7 @@ t.test('two logins of one user both work, and are listed newest first with the c
     t.notOk(JSON.stringify(session).includes(hashToken(session.current ? phone : laptop)), 'no digest in the description');
   }
   t.same((await auth.listSessions(bob.id)).map((session) => session.current), [false, false], 'without a token, none is current');
+  t.same((await auth.listSessions(bob.id, randomUUID())).map((session) => session.current), [false, false], 'with a token of no session, none is current');
   t.match(await auth.currentSession(laptop), { id: list[1]!.id, current: true, userId: bob.id, lastSeenAt: new Date(Date.parse('2026-03-02T08:01:00Z')) }, 'a use is recorded');
   t.equal(await auth.currentSession('not-a-token'), null);
   t.equal(await auth.currentSession(undefined), null);

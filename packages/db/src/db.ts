@@ -120,36 +120,75 @@ export class DB {
   }
 
   /**
-   * `findUserBy({ sessionId })`, for the query that runs on every authenticated
-   * request (docs/performance.md). Objection builds its SQL once
+   * `findUserBy({ sessionId })`, for the query that ran on every authenticated
+   * request until task 32 (docs/performance.md). Objection builds its SQL once
    * (`sessionLookup`), not on every call, and the row becomes a `User` as any
-   * query's does; the statement runs on a connection of knex's pool, without
-   * knex's query runner around it. On PostgreSQL it is also prepared once per
-   * connection, so the server skips parsing and planning it again; its columns
-   * are named, not `*`, since a prepared `select *` fails once a newer release
-   * adds a column.
+   * query's does.
    */
   async #findUserBySession(sessionId: string): Promise<User> {
     const { sql, bindings } = (this.#sessionLookup ??= sessionLookup(this.knex));
+    const [row] = await this.#runPrepared('hallpass_find_user_by_session', sql, [sessionId, ...bindings.slice(1)]);
+    if (row === undefined) throw new NoResultFoundError('no user matches the given sessionId');
+    return User.fromDatabaseJson(row);
+  }
+
+  /**
+   * Given (task 32): the session stored under `tokenDigest` in `sessions`
+   * (migration 0004) and its user, or `null`. Every authenticated request asks
+   * this, so it is one query, prepared as the look-up by `sessionId` is. It
+   * reads only: expiry is the caller's rule.
+   */
+  async findSessionByDigest(tokenDigest: string): Promise<SessionWithUser | null> {
+    checkText('tokenDigest', tokenDigest);
+    const { sql } = (this.#sessionJoin ??= sessionJoin(this.knex));
+    const [row] = await this.#runPrepared('hallpass_find_session_by_digest', sql, [tokenDigest]);
+    if (row === undefined) return null;
+    const userRow: Record<string, unknown> = {};
+    const sessionRow: Record<string, unknown> = {};
+    for (const [column, value] of Object.entries(row)) {
+      if (column.startsWith(SESSION_PREFIX)) sessionRow[column.slice(SESSION_PREFIX.length)] = value;
+      else userRow[column] = value;
+    }
+    const user = User.fromDatabaseJson(userRow);
+    return {
+      user,
+      session: {
+        id: sessionRow.id as string,
+        userId: user.id,
+        // Both drivers give dates; a copy keeps callers from changing a row another caller holds.
+        createdAt: new Date(sessionRow.created_at as Date),
+        seenAt: new Date(sessionRow.seen_at as Date),
+        userAgent: sessionRow.user_agent as string | null,
+        address: sessionRow.address as string | null,
+      },
+    };
+  }
+
+  /**
+   * Runs one of the statements every request makes (docs/performance.md). Its
+   * SQL was built once by knex or Objection; it runs on a connection of knex's
+   * pool, without knex's query runner around it, and on PostgreSQL it is
+   * prepared once per connection under `name`, so the server skips parsing and
+   * planning it again. (Its columns are named, not `*`: a prepared `select *`
+   * fails once a newer release adds a column.)
+   */
+  async #runPrepared(name: string, sql: string, values: readonly unknown[]): Promise<Record<string, unknown>[]> {
     // Only a server keeps a statement per connection: the embedded database's one session outlives its socket connections.
     // (Each run of the tests covers one side of this: the run on PostgreSQL the other.)
     /* c8 ignore next */
-    const name = this.backend === 'postgres' ? 'hallpass_find_user_by_session' : undefined;
-    const values = [sessionId, ...bindings.slice(1)];
-    // knex's own queries announce themselves on its 'query' event; this one does too, so whoever counts queries sees it.
+    const statement = this.backend === 'postgres' ? name : undefined;
+    // knex's own queries announce themselves on its 'query' event; these do too, so whoever counts queries sees them.
     if (this.knex.listenerCount('query') > 0) this.knex.emit('query', { method: 'select', sql, bindings: values });
     const client = this.knex.client;
-    const connection = (await client.acquireConnection()) as { query(config: object): Promise<{ rows: object[] }> };
-    let rows: object[];
+    const connection = (await client.acquireConnection()) as { query(config: object): Promise<{ rows: Record<string, unknown>[] }> };
     try {
-      ({ rows } = await connection.query({ name, text: sql, values }));
+      return (await connection.query({ name: statement, text: sql, values })).rows;
     } finally {
       await client.releaseConnection(connection);
     }
-    if (rows[0] === undefined) throw new NoResultFoundError('no user matches the given sessionId');
-    return User.fromDatabaseJson(rows[0]);
   }
 
+  #sessionJoin: { sql: string } | undefined;
   #sessionLookup: { sql: string; bindings: readonly unknown[] } | undefined;
 
   /** Changes the given properties of user `id`; nothing is written when any change is invalid. */
@@ -371,6 +410,28 @@ function sessionIdAlone(criteria: unknown): string | undefined {
   if (keys.length !== 1 || keys[0] !== 'sessionId') return undefined;
   const { sessionId } = criteria as { sessionId: unknown };
   return typeof sessionId === 'string' && sessionId !== '' && sessionId.length <= MAX_COLUMN_LENGTH ? sessionId : undefined;
+}
+
+/** What `findSessionByDigest` returns: a row of `sessions` (never its digest) and the user it belongs to. */
+export interface SessionWithUser {
+  user: User;
+  session: { id: string; userId: number; createdAt: Date; seenAt: Date; userAgent: string | null; address: string | null };
+}
+
+/** The columns of `sessions` that `findSessionByDigest` reads, each under this prefix (no column of `users` has it). */
+const SESSION_PREFIX = 'session$';
+const sessionColumns = ['id', 'created_at', 'seen_at', 'user_agent', 'address'] as const;
+
+/** `findSessionByDigest`'s SQL (`$1` is the digest): the session joined with its user, built by knex once. */
+function sessionJoin(knex: Knex): { sql: string } {
+  const userColumns = userProperties.map((property) => `users.${User.propertyNameToColumnName(property)}`);
+  const ofSession = sessionColumns.map((column) => `sessions.${column} as ${SESSION_PREFIX}${column}`);
+  return knex('sessions')
+    .join('users', 'users.id', 'sessions.user_id')
+    .select([...userColumns, ...ofSession])
+    .where('sessions.token_digest', '') // unique: one row at most
+    .toSQL()
+    .toNative();
 }
 
 /** The session look-up's SQL (`$1` is the session id), built by Objection as `findUserBy` builds its queries. */

@@ -1,5 +1,5 @@
 export { DB } from './db.ts';
-export type { DBOptions, ConsumeResetTokenOptions } from './db.ts';
+export type { DBOptions, ConsumeResetTokenOptions, SessionWithUser } from './db.ts';
 export { canonicalEmail } from './email.ts';
 export { NoResultFoundError, InvalidRequestError, InvalidAttributeError, DatabaseOpenError, InvalidEmailError, EmailTakenError } from './errors.ts';
 export { redact } from './connection.ts';

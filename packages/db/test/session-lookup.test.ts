@@ -42,3 +42,35 @@ t.test("the look-up is announced on knex's 'query' event like every other query"
   t.match(seen[0]?.sql, /session_id/, 'with its SQL');
   t.equal(seen[0]?.bindings[0], 'digest-b', 'and the value looked up');
 });
+
+t.test('findSessionByDigest: the session of `sessions` and its user, in one query', async (t) => {
+  const db = await testDB(t);
+  await db.addUser('bob@example.com', 'hash-b');
+  const amy = await db.addUser('amy@example.com', 'hash-a');
+  const created = new Date('2026-01-02T03:04:05.678Z');
+  const seen = new Date('2026-01-02T04:05:06.789Z');
+  const [row] = (await db.knex('sessions')
+    .insert({ user_id: amy.id, token_digest: 'digest-a', created_at: created, seen_at: seen, user_agent: 'curl/8', address: '192.0.2.1' })
+    .returning('id')) as { id: string }[];
+  const queries: { sql: string; bindings: unknown[] }[] = [];
+  const listener = (query: { sql: string; bindings: unknown[] }): void => void queries.push(query);
+  db.knex.on('query', listener);
+  t.teardown(() => db.knex.off('query', listener));
+  for (let i = 0; i < 3; i++) {
+    const found = await db.findSessionByDigest('digest-a');
+    t.ok(found?.user instanceof User, 'the user, as a User');
+    t.same({ ...found?.user }, { ...(await db.findUserBy({ id: amy.id })) }, 'every property, as the general query gives them');
+    t.same(found?.session, { id: row!.id, userId: amy.id, createdAt: created, seenAt: seen, userAgent: 'curl/8', address: '192.0.2.1' }, 'the session, without its digest');
+  }
+  t.equal(queries.filter((query) => /sessions/.test(query.sql)).length, 3, "one query per look-up, announced on knex's 'query' event");
+  t.equal(await db.findSessionByDigest('no-such-digest'), null, 'an unknown digest: null');
+  await db.knex.schema.alterTable('sessions', (table) => table.text('added_later'));
+  t.equal((await db.findSessionByDigest('digest-a'))?.user.id, amy.id, 'a column added by a newer release changes nothing');
+});
+
+t.test('findSessionByDigest refuses what cannot be a digest', async (t) => {
+  const db = await testDB(t);
+  for (const bad of ['', undefined, 42]) {
+    await t.rejects(db.findSessionByDigest(bad as string), { code: 'ERR_INVALID_ARGUMENT' }, `${JSON.stringify(bad)}`);
+  }
+});
