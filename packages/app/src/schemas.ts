@@ -40,11 +40,14 @@ export const Password = Type.String({
   examples: ['b4l0u'],
 });
 
+/** No Unicode control character (Cc: C0, DEL and C1): what a token field holds. Passwords have their own rule (a tab is allowed). */
+const NO_CONTROL_CHARACTER = '^[^\\u0000-\\u001f\\u007f-\\u009f]+$';
+
 /** The token a production sign-up mailed (task 33). */
 export const ConfirmationToken = Type.String({
   minLength: 1,
   maxLength: 250,
-  pattern: '^[^\\u0000-\\u001f\\u007f]+$',
+  pattern: NO_CONTROL_CHARACTER,
   description: 'The confirmation token the sign-up mail holds.',
   examples: ['1b4e28ba-2fa1-41d2-883f-0016d3cca427'],
 });
@@ -53,7 +56,7 @@ export const ConfirmationToken = Type.String({
 export const ResetToken = Type.String({
   minLength: 1,
   maxLength: 250,
-  pattern: '^[^\\u0000-\\u001f\\u007f]+$',
+  pattern: NO_CONTROL_CHARACTER,
   description: 'The reset token POST /reset_password returned.',
   examples: ['8f6c5a0e-3c1b-4d2a-9e7f-1a2b3c4d5e6f'],
 });

@@ -16,6 +16,7 @@ const routes: Array<{ method: 'POST' | 'PUT'; url: string; valid: Fields }> = [
   { method: 'POST', url: '/sessions', valid: { email: 'bob@example.com', password: 'b4l0u' } },
   { method: 'POST', url: '/reset_password', valid: { email: 'bob@example.com' } },
   { method: 'PUT', url: '/reset_password', valid: { email: 'bob@example.com', reset_token: 'not-issued', new_password: 'n3w' } },
+  { method: 'POST', url: '/users/confirm', valid: { confirmation_token: 'not-issued' } },
   // Without a session cookie: a valid body is a 403, so only the bad ones show here.
   { method: 'PUT', url: '/password', valid: { current_password: 'b4l0u', new_password: 'n3w' } },
 ];
@@ -84,7 +85,7 @@ t.test('fields of the wrong type, empty, huge, or holding control characters', a
     ['a huge string', 'b'.repeat(10_000)],
     ['a NUL byte', 'bob\u0000@example.com'],
   ];
-  // A password may hold any character but NUL; an email or a token holds none.
+  // A control character in an email or a token (passwords: their own test below).
   const controlCharacter = 'bob\u0007@example.com';
   for (const route of routes) {
     for (const field of Object.keys(route.valid)) {
@@ -93,11 +94,26 @@ t.test('fields of the wrong type, empty, huge, or holding control characters', a
         assertClientError(t, response, 400, `${route.method} ${route.url}: ${field} is ${what}`);
         t.match(response.json(), { message: new RegExp(`body/${field}`) }, 'the message names the field');
       }
-      if (field === 'email' || field === 'reset_token') {
+      if (field === 'email' || field.endsWith('_token')) {
         const response = await fixture.app.inject({ method: route.method, url: route.url, payload: { ...route.valid, [field]: controlCharacter } });
         assertClientError(t, response, 400, `${route.method} ${route.url}: ${field} holds a control character`);
       }
     }
+  }
+  t.same(await usersWritten(fixture), [{ email: 'bob@example.com', session_id: null, reset_token: null }], 'nothing was written');
+});
+
+t.test('a token holding a control character, C1 controls included, is a 400 before it is looked up', async (t) => {
+  const fixture = await setUp(t);
+  for (const control of ['\u0007', '\u007f', '\u0085', '\u009b']) {
+    const code = `U+${control.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+    const token = `8f6c5a0e-3c1b-4d2a-9e7f-${control}1a2b3c4d5e6f`;
+    const reset = await send(fixture.app, 'PUT', '/reset_password', { email: 'bob@example.com', reset_token: token, new_password: 'n3w' }, 'json');
+    assertClientError(t, reset, 400, `PUT /reset_password: reset_token holds ${code}`);
+    t.match(reset.json(), { message: /body\/reset_token/ }, 'the message names the field');
+    const confirm = await send(fixture.app, 'POST', '/users/confirm', { confirmation_token: token }, 'json');
+    assertClientError(t, confirm, 400, `POST /users/confirm: confirmation_token holds ${code}`);
+    t.match(confirm.json(), { message: /body\/confirmation_token/ }, 'the message names the field');
   }
   t.same(await usersWritten(fixture), [{ email: 'bob@example.com', session_id: null, reset_token: null }], 'nothing was written');
 });
@@ -152,7 +168,9 @@ t.test('unicode is stored and echoed as sent; invalid UTF-8 and lone surrogates 
 
 t.test('cookie-only routes ignore bodies and refuse junk sessions with a 403', async (t) => {
   const fixture = await setUp(t);
-  for (const [method, url] of [['GET', '/profile'], ['DELETE', '/sessions']] as const) {
+  const sessionId = '1b4e28ba-2fa1-41d2-883f-0016d3cca427';
+  const cookieOnly = [['GET', '/profile'], ['DELETE', '/sessions'], ['GET', '/sessions'], ['DELETE', '/sessions/others'], ['DELETE', `/sessions/${sessionId}`]] as const;
+  for (const [method, url] of cookieOnly) {
     for (const cookie of ['session_id=%00', 'session_id="quoted"', `session_id=${'%F0'.repeat(300)}`, 'session_id=a; session_id=b', '=;;=;', 'session_id']) {
       const response = await fixture.app.inject({ method, url, headers: { cookie } });
       assertClientError(t, response, 403, `${method} ${url} with Cookie: ${cookie.slice(0, 30)}`);

@@ -72,10 +72,12 @@ const quietLog = { warn: quiet, error: quiet, deprecate: quiet, debug: quiet };
 
 /**
  * knex's console output off, and query errors without bound values: by default
- * knex writes the SQL *with its values* into a failed query's message, which
- * would carry an email, a password hash or a token digest into any log that
- * prints the error. With `compileSqlOnError: false` it writes the SQL with its
- * `$1` placeholders.
+ * knex writes the SQL *with its values* into a failed query's message (for the
+ * `pg` client it has already turned `?` into `$1`, so there are none to fill
+ * in, but a change of client or of knex must not bring them back), which would
+ * carry an email, a password hash or a token digest into any log that prints
+ * the error. With `compileSqlOnError: false` it writes the SQL with its
+ * placeholders (test/query-errors.test.ts).
  */
 const quietErrors = { log: quietLog, compileSqlOnError: false } as const;
 
