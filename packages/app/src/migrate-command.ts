@@ -1,6 +1,7 @@
 import { migrateDownOne, migrateToLatest, migrationStatus, withConnection } from '@hallpass/db';
-import type { ConfigError} from './config.ts';
+import type { ConfigError } from './config.ts';
 import { databaseOptions, describeDatabase, loadConfig } from './config.ts';
+import { checkDataDir } from './start-failure.ts';
 
 export const migrateUsage = 'usage: pnpm db:migrate [up|status|down]\n  up      apply every pending migration (the default)\n  status  list migrations: applied, pending, unknown\n  down    revert the most recent migration, one only';
 
@@ -19,6 +20,8 @@ export async function migrateCommand(args: readonly string[], env: NodeJS.Proces
   let config;
   try {
     config = loadConfig(env);
+    // The same rule as the server's start: an embedded database in a folder others can reach is not opened.
+    if (config.databaseUrl === undefined) await checkDataDir(config.dataDir);
   } catch (error) {
     print(`hallpass db:migrate: ${(error as ConfigError).message}`);
     return 2;

@@ -1,6 +1,7 @@
 /** `pnpm db:migrate` for operators, and the server's refusal of a schema newer than its code. */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { chmod, readdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
 import { migrateCommand } from '@hallpass/app';
@@ -58,6 +59,15 @@ t.test('bad usage and bad configuration exit 2, an unreachable database 1', asyn
   const unreachable = await run(['status'], { DATABASE_URL: 'postgres://app:s3cret@127.0.0.1:1/none', DB_CONNECT_TIMEOUT_MS: '500' });
   t.equal(unreachable.status, 1);
   t.notMatch(unreachable.output, /s3cret/, 'the password is not printed');
+});
+
+t.test('an embedded database in a folder other users can reach is not opened (exit 2), as at the server\'s start', async (t) => {
+  const dir = t.testdir({});
+  await chmod(dir, 0o755);
+  const refused = await run(['status'], { DATABASE_URL: '', HALLPASS_DATA_DIR: dir });
+  t.equal(refused.status, 2);
+  t.match(refused.output, /HALLPASS_DATA_DIR \(.*\) may be read or written by other users \(mode 755\).*chmod 700/);
+  t.same(await readdir(dir), [], 'nothing was written in it');
 });
 
 t.test('`pnpm db:migrate` runs the command', async (t) => {
