@@ -10,4 +10,5 @@ export { migrateCommand } from './migrate-command.ts';
 export { loadConfig, ConfigError, defaultDataDir, databaseOptions, describeDatabase, settings, defaultRateLimits, isLocalHost, isLoopback } from './config.ts';
 export type { Config, Setting, RateLimits, SecuritySettings, Expiry } from './config.ts';
 export { runE2E, stepNames } from './e2e.ts';
+export { noticesSettled } from './notices.ts';
 export type { E2EOptions, E2EResult, StepResult } from './e2e.ts';

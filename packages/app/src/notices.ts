@@ -16,7 +16,7 @@ export type PasswordChange = 'reset' | 'change';
  * server. A failure is logged, with the error's code only.
  */
 export function notifyPasswordChanged(app: FastifyInstance, request: FastifyRequest, email: string, how: PasswordChange): void {
-  void (async () => {
+  track(app, (async () => {
     try {
       const to = await app.auth.accountEmail(email);
       /* c8 ignore next - the password of this very account changed a moment ago; only its deletion since would leave nobody to tell */
@@ -26,7 +26,30 @@ export function notifyPasswordChanged(app: FastifyInstance, request: FastifyRequ
     } catch (error) {
       request.log.error({ code: (error as { code?: unknown }).code, how }, 'password-change mail not sent');
     }
-  })();
+  })());
+}
+
+/**
+ * The notices still being sent, by the app's mailer: one object for the app and
+ * every plugin context in it (a route's `app` is a context of its own).
+ */
+const inFlight = new WeakMap<object, Set<Promise<void>>>();
+
+function track(app: FastifyInstance, job: Promise<void>): void {
+  const jobs = inFlight.get(app.mail) ?? new Set<Promise<void>>();
+  inFlight.set(app.mail, jobs);
+  jobs.add(job);
+  void job.finally(() => jobs.delete(job));
+}
+
+/**
+ * Resolves once every notice `app` has started so far is sent or has failed
+ * (a failure is logged, never thrown). A test that asked for a change waits
+ * on this, not on a clock, to know whether a notice is still to come.
+ */
+export async function noticesSettled(app: FastifyInstance): Promise<void> {
+  const jobs = inFlight.get(app.mail);
+  while (jobs !== undefined && jobs.size > 0) await Promise.all(jobs);
 }
 
 /** The mail: what happened, and what to do if the reader did not do it. */
