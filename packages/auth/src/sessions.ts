@@ -1,4 +1,4 @@
-import type { DB } from '@hallpass/db';
+import type { DB, SessionWithUser } from '@hallpass/db';
 
 type Knex = DB['knex'];
 
@@ -10,16 +10,8 @@ export interface Device {
   address?: string | null | undefined;
 }
 
-/** One row of `sessions`, as the code sees it. The token's digest stays in the table. */
-export interface SessionRow {
-  /** The public id: safe to show and to put in a URL, it opens nothing. */
-  id: string;
-  userId: number;
-  createdAt: Date;
-  seenAt: Date;
-  userAgent: string | null;
-  address: string | null;
-}
+/** One row of `sessions`, as the code sees it (the shape `DB.findSessionByDigest` gives too). The token's digest stays in the table. */
+export type SessionRow = SessionWithUser['session'];
 
 /** The longest `User-Agent` kept (migration 0004's column). */
 export const USER_AGENT_LENGTH = 200;
